@@ -1,0 +1,1 @@
+"""Kechuang (科创): the innovation platform of a county Science & Technology Bureau."""

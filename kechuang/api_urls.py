@@ -1,0 +1,17 @@
+"""The REST API: each app registers its viewsets here."""
+
+from django.urls import include, path
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from kechuang.enterprises.api import EnterpriseViewSet
+from kechuang.institutions.api import InstitutionViewSet
+
+router = DefaultRouter()
+router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+router.register("institutions", InstitutionViewSet, basename="institution")
+
+urlpatterns = [
+    path("token/", obtain_auth_token, name="api-token"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,119 @@
+"""Turns every historical record django-simple-history writes into one AuditEvent.
+
+simple-history keeps a per-model history table; AuditEvent is the single,
+filterable change log across all models, with before and after values.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from simple_history.signals import post_create_historical_record
+
+ACTIONS = {"+": "create", "~": "update", "-": "delete"}
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(value)
+    return value
+
+
+def _value(record, attname: str) -> Any:
+    """A field's value for the log: related records by their name, not their id."""
+    value = getattr(record, attname)
+    field = record.instance_type._meta.get_field(attname.removesuffix("_id"))
+    if field.is_relation and value is not None:
+        related = field.related_model.objects.filter(pk=value).first()
+        return str(related) if related is not None else str(value)
+    return jsonable(value)
+
+
+def _field_values(history_instance, fields: list[str]) -> dict[str, Any]:
+    return {name: _value(history_instance, name) for name in fields}
+
+
+def _tracked_fields(history_instance) -> list[str]:
+    return [
+        f.attname
+        for f in history_instance.instance_type._meta.fields
+        if hasattr(history_instance, f.attname)
+    ]
+
+
+def _region_code(instance) -> str:
+    scope = getattr(type(instance), "scope", None)
+    if scope is None:
+        return ""
+    path = scope.region if scope.region is not None else scope.region_code
+    if path is None:
+        return ""
+    target = instance
+    if scope.region is not None:
+        for part in [p for p in path.split("__") if p]:
+            target = getattr(target, part, None)
+            if target is None:
+                return ""
+        return getattr(target, "code", "") or ""
+    for part in path.split("__"):
+        target = getattr(target, part, None)
+    return str(target or "")
+
+
+def record_event(sender, instance, history_instance, history_user=None, **kwargs) -> None:
+    from kechuang.core.models import AuditEvent
+
+    action = ACTIONS[history_instance.history_type]
+    fields = _tracked_fields(history_instance)
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    if action == "create":
+        after = _field_values(history_instance, fields)
+    elif action == "delete":
+        before = _field_values(history_instance, fields)
+    else:
+        previous = history_instance.prev_record
+        if previous is None:
+            after = _field_values(history_instance, fields)
+        else:
+            delta = history_instance.diff_against(previous)
+            if not delta.changes:
+                return  # a save that changed nothing tracked (e.g. last login)
+            for change in delta.changes:
+                attname = history_instance._meta.get_field(change.field).attname
+                before[attname] = _value(previous, attname)
+                after[attname] = _value(history_instance, attname)
+    user = history_instance.history_user
+    AuditEvent.objects.create(
+        at=history_instance.history_date,
+        user=user,
+        user_repr=str(user) if user else "系统",
+        action=action,
+        content_type=ContentType.objects.get_for_model(type(instance)),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        region_code=_region_code(instance),
+        before=before,
+        after=after,
+    )
+
+
+def connect() -> None:
+    post_create_historical_record.connect(record_event, dispatch_uid="kechuang-audit")
+
+
+def field_label(model: type[models.Model], attname: str) -> str:
+    """The Chinese label of a field given its attribute name (e.g. township_id)."""
+    for field in model._meta.fields:
+        if field.attname == attname or field.name == attname:
+            return str(field.verbose_name)
+    return attname

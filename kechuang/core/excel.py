@@ -1,0 +1,410 @@
+"""The one Excel framework: each app declares a SheetSpec per model; the same spec
+serves the downloadable template, the UI import with its dry run, the CLI import
+and the export, so an exported file always re-imports unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db import models, transaction
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from python_calamine import CalamineWorkbook
+
+MAX_ROWS = 50_000
+
+
+@dataclass(frozen=True)
+class Column:
+    """One spreadsheet column: its Chinese header, the form field it feeds and how to export it."""
+
+    header: str
+    field: str
+    export: Callable[[Any], Any]
+    required: bool = False
+    width: int = 16
+    note: str = ""
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"第{self.row}行" if self.row else "文件"
+        column = f"【{self.column}】" if self.column else ""
+        return f"{where}{column}：{self.message}"
+
+
+@dataclass
+class RowOutcome:
+    row: int
+    key: str
+    label: str
+    action: str  # "create", "update", "unchanged"
+    changes: list[str] = field(default_factory=list)
+    form: forms.ModelForm | None = None
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    rows: list[RowOutcome] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r.action == action)
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "新增": self.count("create"),
+            "更新": self.count("update"),
+            "无变化": self.count("unchanged"),
+            "错误": len(self.errors),
+        }
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (not Excel, no header, missing columns)."""
+
+
+class SheetSpec:
+    """Declares how one model goes to and from a worksheet. Subclass per model."""
+
+    kind: str
+    title: str
+    model: type[models.Model]
+    form_class: type[forms.ModelForm]
+    key_field: str
+    columns: list[Column]
+
+    # --- to override ---------------------------------------------------------
+    def queryset(self, user) -> models.QuerySet:
+        return self.model.objects.visible_to(user)
+
+    def normalize_key(self, value: str) -> str:
+        return value.strip()
+
+    def label(self, data: dict[str, str]) -> str:
+        return data.get(self.key_field, "")
+
+    def save(self, form: forms.ModelForm, user) -> models.Model:
+        raise NotImplementedError
+
+    def check_permission(self, form: forms.ModelForm, user) -> str | None:
+        """A Chinese reason the user may not write this row, or None."""
+        return None
+
+    def form_kwargs(self, user) -> dict[str, Any]:
+        return {}
+
+    def can_import(self, user) -> bool:
+        from kechuang.core.scoping import is_bureau
+
+        return is_bureau(user)
+
+    filterset_class = None
+    list_url = "core:home"
+
+    def filtered(self, params, user) -> models.QuerySet:
+        """The records of a list page with its filters, as the export writes them."""
+        queryset = self.queryset(user)
+        if self.filterset_class is not None:
+            queryset = self.filterset_class(params, queryset=queryset, user=user).qs
+        return queryset
+
+    # --- derived -------------------------------------------------------------
+    @property
+    def key_column(self) -> Column:
+        return next(c for c in self.columns if c.field == self.key_field)
+
+    def header_of(self, field_name: str) -> str:
+        for column in self.columns:
+            if column.field == field_name:
+                return column.header
+        return ""
+
+
+# --- reading -----------------------------------------------------------------
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text a user typed: integral floats lose their '.0', dates become ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return format(Decimal(repr(value)).normalize(), "f")
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def read_rows(content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header texts and (row number, cell texts) of the first sheet."""
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        sheet = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises several types for unreadable files
+        raise ImportFileError("无法读取文件，请上传 .xlsx 格式的 Excel 文件") from exc
+    if not sheet:
+        raise ImportFileError("文件是空的：第1行应为表头")
+    header = [cell_text(v) for v in sheet[0]]
+    rows = []
+    for index, raw in enumerate(sheet[1:], start=2):
+        cells = [cell_text(v) for v in raw]
+        if any(cells):
+            rows.append((index, cells))
+    if len(rows) > MAX_ROWS:
+        raise ImportFileError(f"一次最多导入 {MAX_ROWS} 行，本文件有 {len(rows)} 行")
+    return header, rows
+
+
+def _column_positions(spec: SheetSpec, header: list[str]) -> dict[str, int]:
+    positions = {text: i for i, text in enumerate(header) if text}
+    missing = [c.header for c in spec.columns if c.required and c.header not in positions]
+    if missing:
+        raise ImportFileError("缺少必填列：" + "、".join(missing) + "（请使用下载的模板）")
+    return {c.field: positions[c.header] for c in spec.columns if c.header in positions}
+
+
+def run_import(spec: SheetSpec, content: bytes, user, *, dry_run: bool) -> ImportResult:
+    """Validates every row; writes all of them in one transaction only if none is bad."""
+    result = ImportResult(kind=spec.kind)
+    try:
+        header, rows = read_rows(content)
+        positions = _column_positions(spec, header)
+    except ImportFileError as exc:
+        result.errors.append(RowError(0, "", str(exc)))
+        return result
+
+    parsed: list[tuple[int, str, dict[str, str]]] = []
+    seen: dict[str, int] = {}
+    key_header = spec.key_column.header
+    for row_number, cells in rows:
+        data = {f: (cells[i] if i < len(cells) else "") for f, i in positions.items()}
+        key = spec.normalize_key(data.get(spec.key_field, ""))
+        data[spec.key_field] = key
+        if key and key in seen:
+            result.errors.append(RowError(row_number, key_header, f"{key} 与第{seen[key]}行重复"))
+            continue
+        if key:
+            seen[key] = row_number
+        parsed.append((row_number, key, data))
+
+    existing = {
+        getattr(obj, spec.key_field): obj
+        for obj in spec.model.objects.filter(**{f"{spec.key_field}__in": list(seen)})
+    }
+    editable = set(
+        spec.model.objects.editable_by(user)
+        .filter(pk__in=[o.pk for o in existing.values()])
+        .values_list("pk", flat=True)
+    )
+    for row_number, key, data in parsed:
+        instance = existing.get(key)
+        if instance is not None and instance.pk not in editable:
+            result.errors.append(RowError(row_number, key_header, "无权修改该记录"))
+            continue
+        form = spec.form_class(
+            data=_with_unexported_initial(spec, data, instance, positions, user),
+            instance=instance,
+            **spec.form_kwargs(user),
+        )
+        if not form.is_valid():
+            for name, messages in form.errors.items():
+                column = spec.header_of(name) if name != "__all__" else ""
+                for message in messages:
+                    result.errors.append(RowError(row_number, column, message))
+            continue
+        reason = spec.check_permission(form, user)
+        if reason:
+            result.errors.append(RowError(row_number, "", reason))
+            continue
+        if instance is None:
+            action, changes = "create", []
+        elif form.has_changed():
+            action, changes = "update", [spec.header_of(n) or n for n in form.changed_data]
+        else:
+            action, changes = "unchanged", []
+        result.rows.append(RowOutcome(row_number, key, spec.label(data), action, changes, form))
+
+    result.errors.sort(key=lambda e: e.row)
+    if result.errors or dry_run:
+        return result
+    with transaction.atomic():
+        for outcome in result.rows:
+            if outcome.action != "unchanged":
+                spec.save(outcome.form, user)
+    result.committed = True
+    return result
+
+
+def _with_unexported_initial(spec, data, instance, positions, user) -> dict[str, str]:
+    """Columns left out of the file keep the record's current values."""
+    if instance is None:
+        return data
+    form = spec.form_class(instance=instance, **spec.form_kwargs(user))
+    filled = dict(data)
+    for name in form.fields:
+        if name not in positions and name not in filled:
+            value = form.initial.get(name)
+            filled[name] = "" if value is None else value
+    return filled
+
+
+# --- writing -----------------------------------------------------------------
+
+HEADER_FONT = Font(bold=True)
+REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
+
+
+def _export_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return value  # openpyxl writes Decimal as a number
+    return value
+
+
+def write_workbook(spec: SheetSpec, objects: Iterable[models.Model] | None) -> bytes:
+    """The template (objects=None) or an export; the header is the same either way."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(spec.title)
+    for index, column in enumerate(spec.columns):
+        letter = _column_letter(index)
+        sheet.column_dimensions[letter].width = column.width
+    sheet.freeze_panes = "A2"
+    sheet.append([_header_cell(sheet, c) for c in spec.columns])
+    if objects is not None:
+        for obj in objects:
+            sheet.append([_export_value(c.export(obj)) for c in spec.columns])
+    notes = workbook.create_sheet("填写说明")
+    notes.append(["列名", "是否必填", "说明"])
+    for column in spec.columns:
+        notes.append([column.header, "必填" if column.required else "选填", column.note])
+    notes.append([])
+    notes.append(
+        ["导入时按【" + spec.key_column.header + "】匹配已有记录：已有则更新，没有则新增。"]
+    )
+    notes.append(["任何一行有错误时整个文件都不会写入，并逐行列出错误。"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _header_cell(sheet, column: Column):
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=column.header)
+    cell.font = HEADER_FONT
+    if column.required:
+        cell.fill = REQUIRED_FILL
+    return cell
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+# --- registry ----------------------------------------------------------------
+
+_REGISTRY: dict[str, SheetSpec] = {}
+
+
+def register(spec: SheetSpec) -> SheetSpec:
+    _REGISTRY[spec.kind] = spec
+    return spec
+
+
+def get_spec(kind: str) -> SheetSpec:
+    _load_all()
+    try:
+        return _REGISTRY[kind]
+    except KeyError as exc:
+        kinds = "、".join(sorted(_REGISTRY))
+        raise ImportFileError(f"未知的数据类型 {kind}，可选：{kinds}") from exc
+
+
+def all_specs() -> dict[str, SheetSpec]:
+    _load_all()
+    return dict(_REGISTRY)
+
+
+def _load_all() -> None:
+    import importlib
+
+    from django.apps import apps
+    from django.utils.module_loading import module_has_submodule
+
+    for config in apps.get_app_configs():
+        if config.name.startswith("kechuang.") and module_has_submodule(config.module, "importers"):
+            importlib.import_module(f"{config.name}.importers")
+
+
+# --- parsing helpers shared by the apps' forms ----------------------------------
+
+YES = {"是", "Y", "y", "yes", "Yes", "TRUE", "true", "True", "1"}
+NO = {"否", "N", "n", "no", "No", "FALSE", "false", "False", "0", ""}
+
+
+class YesNoField(forms.Field):
+    """A boolean typed in Excel as 是/否."""
+
+    def to_python(self, value):
+        if isinstance(value, bool):
+            return value
+        text = str(value or "").strip()
+        if text in YES:
+            return True
+        if text in NO:
+            return False
+        raise forms.ValidationError("应填写“是”或“否”")
+
+    def validate(self, value):
+        pass
+
+    def has_changed(self, initial, data):
+        try:
+            return bool(initial) != self.to_python(data)
+        except forms.ValidationError:
+            return True
+
+
+class LabelChoiceField(forms.ChoiceField):
+    """A choice typed by its Chinese label (the code is accepted too)."""
+
+    def to_python(self, value):
+        text = str(value or "").strip()
+        for code, label in self.choices:
+            if text and text in (str(code), str(label)):
+                return code
+        return text
+
+    def has_changed(self, initial, data):
+        return str(initial or "") != str(self.to_python(data) or "")
+
+
+def yes_no(value: bool) -> str:
+    return "是" if value else "否"

@@ -1,0 +1,63 @@
+"""Forms of the core app."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from kechuang.core import services
+from kechuang.core.models import AuditEvent
+
+
+class StyledFormMixin:
+    """Gives every widget its Bootstrap class, so templates render fields as they are."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class LoginForm(AuthenticationForm):
+    """Sign-in through the service that counts failures and locks accounts."""
+
+    error_messages = {"inactive": "该账号已停用"}
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username and password:
+            try:
+                self.user_cache = services.login_attempt(
+                    request=self.request, username=username, password=password
+                )
+            except services.LoginRefused as exc:
+                raise forms.ValidationError(str(exc), code="refused") from exc
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+class AuditFilterForm(StyledFormMixin, forms.Form):
+    """Filters of the change log."""
+
+    q = forms.CharField(label="记录", required=False)
+    model = forms.ChoiceField(label="记录类型", required=False)
+    action = forms.ChoiceField(
+        label="操作", required=False, choices=[("", "全部")] + AuditEvent.Action.choices
+    )
+    user = forms.CharField(label="操作人", required=False)
+    since = forms.DateField(
+        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, model_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["model"].choices = [("", "全部")] + list(model_choices)

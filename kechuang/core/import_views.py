@@ -1,0 +1,121 @@
+"""Excel pages shared by every app: template download, import with dry run, export."""
+
+import uuid
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from kechuang.core import excel
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SESSION_KEY = "pending_imports"
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="Excel 文件（.xlsx）")
+
+
+def _spec_or_404(kind: str) -> excel.SheetSpec:
+    try:
+        return excel.get_spec(kind)
+    except excel.ImportFileError as exc:
+        raise Http404(str(exc)) from exc
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    return response
+
+
+def _quote(filename: str) -> str:
+    from urllib.parse import quote
+
+    return quote(filename)
+
+
+def template_download(request, kind: str):
+    """Whoever may import this kind: the empty template with its Chinese headers."""
+    spec = _spec_or_404(kind)
+    if not spec.can_import(request.user):
+        raise PermissionDenied("无权导入该类数据")
+    return _xlsx_response(excel.write_workbook(spec, None), f"{spec.title}导入模板.xlsx")
+
+
+def export(request, kind: str):
+    """Whoever may see the list: the records of the current filtered list."""
+    spec = _spec_or_404(kind)
+    objects = spec.filtered(request.GET, request.user)
+    stamp = timezone.localtime().strftime("%Y%m%d%H%M")
+    return _xlsx_response(excel.write_workbook(spec, objects), f"{spec.title}_{stamp}.xlsx")
+
+
+def import_upload(request, kind: str):
+    """Whoever may import this kind: upload a file, see the dry run, then confirm."""
+    spec = _spec_or_404(kind)
+    if not spec.can_import(request.user):
+        raise PermissionDenied("无权导入该类数据")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    context = {"spec": spec, "form": form}
+    if request.method == "POST" and form.is_valid():
+        content = form.cleaned_data["file"].read()
+        result = excel.run_import(spec, content, request.user, dry_run=True)
+        context["result"] = result
+        if result.ok:
+            context["token"] = _store_pending(request, content)
+    return render(request, "core/import.html", context)
+
+
+def import_confirm(request, kind: str):
+    """Writes a file whose dry run the same user has just seen."""
+    spec = _spec_or_404(kind)
+    if request.method != "POST" or not spec.can_import(request.user):
+        raise PermissionDenied("无权导入该类数据")
+    content = _take_pending(request, request.POST.get("token", ""))
+    if content is None:
+        messages.error(request, "预检结果已失效，请重新上传文件")
+        return redirect("imports:upload", kind=kind)
+    result = excel.run_import(spec, content, request.user, dry_run=False)
+    if result.committed:
+        summary = result.summary()
+        messages.success(
+            request,
+            f"导入完成：新增 {summary['新增']} 条，更新 {summary['更新']} 条，"
+            f"无变化 {summary['无变化']} 条",
+        )
+        return redirect(spec.list_url)
+    return render(
+        request, "core/import.html", {"spec": spec, "form": UploadForm(), "result": result}
+    )
+
+
+def _pending_dir() -> Path:
+    path = Path(settings.IMPORT_UPLOAD_DIR)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _store_pending(request, content: bytes) -> str:
+    token = uuid.uuid4().hex
+    (_pending_dir() / f"{token}.xlsx").write_bytes(content)
+    request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, [])[-4:], token]
+    return token
+
+
+def _take_pending(request, token: str) -> bytes | None:
+    tokens = request.session.get(SESSION_KEY, [])
+    if token not in tokens:
+        return None
+    path = _pending_dir() / f"{token}.xlsx"
+    if not path.exists():
+        return None
+    content = path.read_bytes()
+    path.unlink()
+    request.session[SESSION_KEY] = [t for t in tokens if t != token]
+    return content

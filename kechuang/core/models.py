@@ -1,0 +1,181 @@
+"""Regions, users and the audit trail: what every other app stands on."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from kechuang.core.choices import RegionLevel, Role
+from kechuang.core.scoping import Scope, ScopedQuerySet
+
+# Length of the code prefix shared by a region and everything below it (GB/T 2260).
+PREFIX_LENGTH = {
+    RegionLevel.PROVINCE: 2,
+    RegionLevel.CITY: 4,
+    RegionLevel.COUNTY: 6,
+    RegionLevel.TOWNSHIP: 9,
+}
+
+
+class Region(models.Model):
+    """An administrative division: province, city, county or township (GB/T 2260 code)."""
+
+    code = models.CharField("区划代码", max_length=12, unique=True)
+    name = models.CharField("名称", max_length=60)
+    level = models.CharField("层级", max_length=10, choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(region="")
+
+    class Meta:
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def prefix(self) -> str:
+        """The code prefix every region below this one starts with."""
+        return self.code[: PREFIX_LENGTH[self.level]]
+
+    def contains(self, other: "Region | None") -> bool:
+        return other is not None and other.code.startswith(self.prefix)
+
+    def clean(self) -> None:
+        if self.parent and not self.code.startswith(self.parent.prefix):
+            raise ValidationError({"code": f"区划代码 {self.code} 不属于上级 {self.parent.name}"})
+
+
+class KechuangUserManager(UserManager.from_queryset(ScopedQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A person who logs in: bound to a region, and to an enterprise or institute by role."""
+
+    full_name = models.CharField("姓名", max_length=40, blank=True)
+    role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.STAFF)
+    region = models.ForeignKey(
+        Region,
+        verbose_name="所属区域",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    # Enterprise and institute users are bound to the one body they act for.
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name="所属企业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    institution = models.ForeignKey(
+        "institutions.Institution",
+        verbose_name="所属院所",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    phone = models.CharField("手机号", max_length=20, blank=True)
+    failed_logins = models.PositiveIntegerField("连续登录失败次数", default=0)
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+
+    history = HistoricalRecords(
+        excluded_fields=["password", "last_login", "failed_logins", "locked_until"]
+    )
+    objects = KechuangUserManager()
+    scope = Scope(region="region")
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.role == Role.LIAISON and (
+            self.region is None or self.region.level != RegionLevel.TOWNSHIP
+        ):
+            errors["region"] = "乡镇联络员必须绑定到一个乡镇（街道）"
+        if self.role == Role.ENTERPRISE and self.enterprise_id is None:
+            errors["enterprise"] = "企业用户必须绑定到一家企业"
+        if self.role == Role.INSTITUTE and self.institution_id is None:
+            errors["institution"] = "院所用户必须绑定到一个院所"
+        if self.role != Role.ENTERPRISE and self.enterprise_id is not None:
+            errors["enterprise"] = "只有企业用户可以绑定企业"
+        if self.role != Role.INSTITUTE and self.institution_id is not None:
+            errors["institution"] = "只有院所用户可以绑定院所"
+        if self.region is None and not self.is_superuser:
+            errors.setdefault("region", "用户必须绑定所属区域")
+        if errors:
+            raise ValidationError(errors)
+
+
+class AuditEvent(models.Model):
+    """One create, change or delete of any record: who, when, before and after."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "新增"
+        UPDATE = "update", "修改"
+        DELETE = "delete", "删除"
+
+    at = models.DateTimeField("时间", db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    user_repr = models.CharField("操作人", max_length=150, blank=True)
+    action = models.CharField("操作", max_length=10, choices=Action.choices)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name="记录类型", on_delete=models.CASCADE
+    )
+    object_id = models.CharField("记录编号", max_length=64)
+    object_repr = models.CharField("记录", max_length=200)
+    region_code = models.CharField("所属区域代码", max_length=12, blank=True, db_index=True)
+    before = models.JSONField("修改前", default=dict)
+    after = models.JSONField("修改后", default=dict)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(region_code="region_code")
+
+    class Meta:
+        verbose_name = "变更记录"
+        verbose_name_plural = "变更记录"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.object_repr}"
+
+    @property
+    def changed_fields(self) -> list[str]:
+        return sorted(set(self.before) | set(self.after))

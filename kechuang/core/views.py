@@ -1,0 +1,106 @@
+"""Pages of the core app: sign-in, home, change log, record history, health."""
+
+from django.apps import apps
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_GET
+
+from kechuang.core import selectors
+from kechuang.core.forms import AuditFilterForm, LoginForm
+from kechuang.core.scoping import get_editable_or_403, is_bureau
+
+PAGE_SIZE = 50
+
+
+class LoginView(auth_views.LoginView):
+    """Anyone: the sign-in page."""
+
+    template_name = "core/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Any signed-in user: changes their own password."""
+
+    template_name = "core/password_change.html"
+    success_url = reverse_lazy("core:password_change_done")
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "core/password_change_done.html"
+
+
+def home(request):
+    """Any signed-in user: the home page with the counts and shortcuts of their role."""
+    widgets = []
+    for config in apps.get_app_configs():
+        provider = getattr(config, "home_widgets", None)
+        if provider:
+            widgets.extend(provider(request.user))
+    context = {"widgets": widgets}
+    if is_bureau(request.user):
+        context["recent_events"] = selectors.audit_events(request.user)[:10]
+    return render(request, "core/home.html", context)
+
+
+def auditevent_list(request):
+    """Leader and staff: the change log of their region, with filters."""
+    if not is_bureau(request.user):
+        raise PermissionDenied("只有局领导和科室工作人员可以查看变更记录")
+    form = AuditFilterForm(request.GET or None, model_choices=selectors.audited_models())
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = selectors.audit_events(
+        request.user,
+        q=filters.get("q", ""),
+        model=filters.get("model", ""),
+        action=filters.get("action", ""),
+        actor=filters.get("user", ""),
+        since=filters.get("since"),
+        until=filters.get("until"),
+    )
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [selectors.describe_event(e) for e in page.object_list]
+    return render(request, "core/auditevent_list.html", {"form": form, "page": page, "rows": rows})
+
+
+def record_history(request, app_label: str, model_name: str, pk: int):
+    """Whoever may change a record: its full history of changes."""
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError as exc:
+        raise Http404("记录类型不存在") from exc
+    if not hasattr(model, "scope") or not hasattr(model, "history"):
+        raise Http404("该类记录没有变更历史")
+    obj = get_editable_or_403(model, request.user, pk=pk)
+    return render(
+        request,
+        "core/record_history.html",
+        {
+            "object": obj,
+            "entries": selectors.record_history(obj),
+            "model_name": model._meta.verbose_name,
+        },
+    )
+
+
+@require_GET
+def healthz(request):
+    """Anyone: whether the service and its database answer."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        database = {"status": "ok", "vendor": connection.vendor}
+        status = 200
+    except Exception as exc:  # any database failure means unhealthy
+        database = {"status": "error", "error": exc.__class__.__name__}
+        status = 503
+    return JsonResponse(
+        {"status": "ok" if status == 200 else "error", "database": database}, status=status
+    )

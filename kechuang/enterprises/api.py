@@ -1,0 +1,95 @@
+"""REST API of the enterprise registry: same filters and scoping as the list page."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import PermissionDenied, ValidationError
+
+from kechuang.core.choices import Role
+from kechuang.core.formatting import mask_name, mask_phone
+from kechuang.core.models import Region
+from kechuang.core.scoping import can_see_contacts, is_bureau
+from kechuang.enterprises import selectors, services
+from kechuang.enterprises.filters import EnterpriseFilter
+from kechuang.enterprises.models import Enterprise
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    township = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+    township_name = serializers.CharField(source="township.name", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "id",
+            "credit_code",
+            "name",
+            "township",
+            "township_name",
+            "industry_section",
+            "industry_division",
+            "above_scale",
+            "manufacturing",
+            "rnd_active",
+            "founded_on",
+            "production_started_on",
+            "address",
+            "contact_person",
+            "contact_phone",
+            "status",
+            "status_display",
+            "updated_at",
+        ]
+        read_only_fields = ["industry_section", "manufacturing", "updated_at"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and not can_see_contacts(request.user):
+            data["contact_person"] = mask_name(data["contact_person"])
+            data["contact_phone"] = mask_phone(data["contact_phone"])
+        return data
+
+
+class EnterpriseViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Enterprises visible to the caller. Staff and liaisons create; whoever may edit updates."""
+
+    serializer_class = EnterpriseSerializer
+    filterset_class = EnterpriseFilter
+
+    def get_queryset(self):
+        return selectors.enterprise_list(self.request.user)
+
+    def perform_create(self, serializer):
+        user = self.request.user
+        if not (is_bureau(user) or user.role == Role.LIAISON):
+            raise PermissionDenied("无权登记企业")
+        serializer.instance = self._call(
+            services.enterprise_create, actor=user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = self._call(
+            services.enterprise_update,
+            actor=self.request.user,
+            enterprise=serializer.instance,
+            **serializer.validated_data,
+        )
+
+    @staticmethod
+    def _call(service, **kwargs):
+        try:
+            return service(**kwargs)
+        except DjangoValidationError as exc:
+            raise ValidationError(
+                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            ) from exc
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc

@@ -1,0 +1,91 @@
+"""The enterprise registry."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from kechuang.core import reference
+from kechuang.core.choices import RegionLevel
+from kechuang.core.scoping import Scope, ScopedQuerySet
+from kechuang.core.validators import validate_credit_code
+from kechuang.enterprises.choices import EnterpriseStatus
+
+MANUFACTURING_SECTION = "C"
+
+
+class Enterprise(models.Model):
+    """A firm of the county, identified by its unified social credit code."""
+
+    credit_code = models.CharField(
+        "统一社会信用代码",
+        max_length=18,
+        unique=True,
+        validators=[validate_credit_code],
+        error_messages={"unique": "统一社会信用代码已被另一家企业使用"},
+    )
+    name = models.CharField("企业名称", max_length=100, db_index=True)
+    township = models.ForeignKey(
+        "core.Region",
+        verbose_name="所属乡镇（街道）",
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+        limit_choices_to={"level": RegionLevel.TOWNSHIP},
+    )
+    industry_section = models.CharField("行业门类", max_length=1, editable=False)
+    industry_division = models.CharField("行业大类", max_length=2)
+    above_scale = models.BooleanField("规模以上", default=False)
+    manufacturing = models.BooleanField("制造业", default=False, editable=False)
+    rnd_active = models.BooleanField("有研发活动", default=False)
+    founded_on = models.DateField("成立日期", null=True, blank=True)
+    production_started_on = models.DateField("投产日期", null=True, blank=True)
+    address = models.CharField("地址", max_length=200, blank=True)
+    contact_person = models.CharField("联系人", max_length=40, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    status = models.CharField(
+        "状态", max_length=12, choices=EnterpriseStatus.choices, default=EnterpriseStatus.ACTIVE
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(region="township", enterprise="pk")
+
+    class Meta:
+        verbose_name = "企业"
+        verbose_name_plural = "企业"
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["township", "status"]),
+            models.Index(fields=["industry_section", "industry_division"]),
+            models.Index(fields=["above_scale", "manufacturing"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors = {}
+        division = reference.industry_divisions().get(self.industry_division or "")
+        if division is None:
+            errors["industry_division"] = (
+                f"行业大类代码 {self.industry_division} 不在 GB/T 4754-2017 中"
+            )
+        else:
+            # Section and manufacturing flag follow from the division, never typed separately.
+            self.industry_section = division[0]
+            self.manufacturing = division[0] == MANUFACTURING_SECTION
+        if self.township_id and self.township.level != RegionLevel.TOWNSHIP:
+            errors["township"] = "所属区域必须是乡镇（街道）"
+        if (
+            self.founded_on
+            and self.production_started_on
+            and (self.production_started_on < self.founded_on)
+        ):
+            errors["production_started_on"] = "投产日期不能早于成立日期"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def industry_label(self) -> str:
+        return reference.division_label(self.industry_division)

@@ -1,0 +1,57 @@
+"""Every write to the enterprise registry: one function per action, one transaction each."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from kechuang.core.models import User
+from kechuang.core.scoping import can_write_region
+from kechuang.enterprises.models import Enterprise
+
+EDITABLE_FIELDS = (
+    "credit_code",
+    "name",
+    "township",
+    "industry_division",
+    "above_scale",
+    "rnd_active",
+    "founded_on",
+    "production_started_on",
+    "address",
+    "contact_person",
+    "contact_phone",
+    "status",
+)
+
+
+def _check_region(actor: User, enterprise: Enterprise) -> None:
+    if not can_write_region(actor, enterprise.township):
+        raise PermissionDenied(f"无权在{enterprise.township}登记或迁入企业")
+
+
+@transaction.atomic
+def enterprise_create(*, actor: User, **fields) -> Enterprise:
+    """Registers a firm; the actor must be allowed to write in its township."""
+    enterprise = Enterprise(**{k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
+    enterprise.credit_code = enterprise.credit_code.strip().upper()
+    enterprise.full_clean()
+    _check_region(actor, enterprise)
+    enterprise._history_user = actor
+    enterprise.save()
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_update(*, actor: User, enterprise: Enterprise, **fields) -> Enterprise:
+    """Changes a firm the actor may edit; moving it needs write access to the new township."""
+    if not Enterprise.objects.editable_by(actor).filter(pk=enterprise.pk).exists():
+        raise PermissionDenied("无权修改该企业")
+    for name, value in fields.items():
+        if name in EDITABLE_FIELDS:
+            setattr(enterprise, name, value)
+    enterprise.credit_code = enterprise.credit_code.strip().upper()
+    enterprise.full_clean()
+    if "township" in fields and actor.enterprise_id != enterprise.pk:
+        _check_region(actor, enterprise)
+    enterprise._history_user = actor
+    enterprise.save()
+    return enterprise

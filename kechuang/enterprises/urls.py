@@ -1,0 +1,12 @@
+from django.urls import path
+
+from kechuang.enterprises import views
+
+app_name = "enterprises"
+
+urlpatterns = [
+    path("", views.enterprise_list, name="enterprise_list"),
+    path("new/", views.enterprise_create, name="enterprise_create"),
+    path("<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
+    path("<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
+]

@@ -1,0 +1,56 @@
+"""Every write to the institutions: one function per action, one transaction each."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from kechuang.core.models import User
+from kechuang.core.scoping import can_write_region
+from kechuang.institutions.models import Institution
+
+EDITABLE_FIELDS = (
+    "name",
+    "short_name",
+    "kind",
+    "credit_code",
+    "region",
+    "location",
+    "address",
+    "contact_person",
+    "contact_phone",
+    "website",
+    "description",
+)
+
+
+@transaction.atomic
+def institution_create(*, actor: User, **fields) -> Institution:
+    """Registers an institution in a region the actor may write in."""
+    institution = Institution(**{k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
+    institution.credit_code = (institution.credit_code or "").strip().upper()
+    institution.full_clean()
+    if not can_write_region(actor, institution.region):
+        raise PermissionDenied(f"无权在{institution.region}登记院所")
+    institution._history_user = actor
+    institution.save()
+    return institution
+
+
+@transaction.atomic
+def institution_update(*, actor: User, institution: Institution, **fields) -> Institution:
+    """Changes an institution the actor may edit (bureau staff, or its own institute user)."""
+    if not Institution.objects.editable_by(actor).filter(pk=institution.pk).exists():
+        raise PermissionDenied("无权修改该院所")
+    for name, value in fields.items():
+        if name in EDITABLE_FIELDS:
+            setattr(institution, name, value)
+    institution.credit_code = (institution.credit_code or "").strip().upper()
+    institution.full_clean()
+    if (
+        "region" in fields
+        and actor.institution_id != institution.pk
+        and not can_write_region(actor, institution.region)
+    ):
+        raise PermissionDenied(f"无权把院所登记到{institution.region}")
+    institution._history_user = actor
+    institution.save()
+    return institution

@@ -1,0 +1,15 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from kechuang.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/", include("kechuang.api_urls")),
+    path("enterprises/", include("kechuang.enterprises.urls")),
+    path("institutions/", include("kechuang.institutions.urls")),
+    path("imports/", include("kechuang.core.import_urls")),
+    path("", include("kechuang.core.urls")),
+]

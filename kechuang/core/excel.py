@@ -14,6 +14,7 @@ from typing import Any
 
 from django import forms
 from django.db import models, transaction
+from django.forms.models import model_to_dict
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from python_calamine import CalamineWorkbook
@@ -110,6 +111,7 @@ class SheetSpec:
         return None
 
     def form_kwargs(self, user) -> dict[str, Any]:
+        """Extra arguments of every row's form, computed once per file (lookup tables)."""
         return {}
 
     def can_import(self, user) -> bool:
@@ -222,15 +224,16 @@ def run_import(spec: SheetSpec, content: bytes, user, *, dry_run: bool) -> Impor
         .filter(pk__in=[o.pk for o in existing.values()])
         .values_list("pk", flat=True)
     )
+    form_kwargs = spec.form_kwargs(user)
     for row_number, key, data in parsed:
         instance = existing.get(key)
         if instance is not None and instance.pk not in editable:
             result.errors.append(RowError(row_number, key_header, "无权修改该记录"))
             continue
         form = spec.form_class(
-            data=_with_unexported_initial(spec, data, instance, positions, user),
+            data=_with_unexported_initial(spec, data, instance, positions),
             instance=instance,
-            **spec.form_kwargs(user),
+            **form_kwargs,
         )
         if not form.is_valid():
             for name, messages in form.errors.items():
@@ -261,16 +264,14 @@ def run_import(spec: SheetSpec, content: bytes, user, *, dry_run: bool) -> Impor
     return result
 
 
-def _with_unexported_initial(spec, data, instance, positions, user) -> dict[str, str]:
+def _with_unexported_initial(spec, data, instance, positions) -> dict[str, Any]:
     """Columns left out of the file keep the record's current values."""
     if instance is None:
         return data
-    form = spec.form_class(instance=instance, **spec.form_kwargs(user))
+    names = [n for n in spec.form_class.base_fields if n not in positions and n not in data]
     filled = dict(data)
-    for name in form.fields:
-        if name not in positions and name not in filled:
-            value = form.initial.get(name)
-            filled[name] = "" if value is None else value
+    for name, value in model_to_dict(instance, fields=names).items():
+        filled[name] = "" if value is None else value
     return filled
 
 

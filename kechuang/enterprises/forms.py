@@ -59,13 +59,17 @@ class EnterpriseForm(StyledFormMixin, forms.ModelForm):
 
 
 class RegionByNameField(forms.ModelChoiceField):
-    """A township typed by its name or its code."""
+    """A township typed by its name or its code, looked up in a table built once per file."""
+
+    lookup: dict[str, Region] | None = None
 
     def to_python(self, value):
         text = str(value or "").strip()
         if not text:
             return None
-        found = self.queryset.filter(code=text).first() or self.queryset.filter(name=text).first()
+        if self.lookup is None:
+            self.lookup = township_lookup()
+        found = self.lookup.get(text)
         if found is None:
             raise forms.ValidationError(f"未知的乡镇（街道）：{text}", code="invalid_choice")
         return found
@@ -106,5 +110,15 @@ class EnterpriseImportForm(EnterpriseForm):
     rnd_active = YesNoField(label="有研发活动", required=False)
     status = LabelChoiceField(label="状态", choices=EnterpriseStatus.choices)
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, townships=None, **kwargs):
         super().__init__(*args, user=None, **kwargs)
+        self.fields["township"].lookup = townships
+
+
+def township_lookup() -> dict[str, Region]:
+    """Townships by code and by name."""
+    lookup = {}
+    for region in Region.objects.filter(level=RegionLevel.TOWNSHIP):
+        lookup[region.code] = region
+        lookup.setdefault(region.name, region)
+    return lookup

@@ -6,7 +6,7 @@ from kechuang.core.scoping import can_write_region, is_bureau
 from kechuang.core.validators import normalize_credit_code
 from kechuang.enterprises import services
 from kechuang.enterprises.filters import EnterpriseFilter
-from kechuang.enterprises.forms import EnterpriseImportForm
+from kechuang.enterprises.forms import EnterpriseImportForm, township_lookup
 from kechuang.enterprises.models import Enterprise
 
 
@@ -77,6 +77,9 @@ class EnterpriseSheet(SheetSpec):
 
     def label(self, data):
         return data.get("name", "")
+
+    def form_kwargs(self, user):
+        return {"townships": township_lookup()}
 
     def can_import(self, user) -> bool:
         return is_bureau(user) or user.role == Role.LIAISON

@@ -15,13 +15,13 @@ def enterprise_list(user: User):
 
 def enterprise_counts(user: User) -> dict[str, int]:
     """Counts for the home page: one query."""
-    return Enterprise.objects.visible_to(user).aggregate(
-        total=Count("pk", filter=Q(status=EnterpriseStatus.ACTIVE)),
-        above_scale=Count("pk", filter=Q(status=EnterpriseStatus.ACTIVE, above_scale=True)),
-        above_scale_mfg=Count(
+    counts = Enterprise.objects.visible_to(user).aggregate(
+        n_total=Count("pk", filter=Q(status=EnterpriseStatus.ACTIVE)),
+        n_above_scale=Count("pk", filter=Q(status=EnterpriseStatus.ACTIVE, above_scale=True)),
+        n_above_scale_mfg=Count(
             "pk", filter=Q(status=EnterpriseStatus.ACTIVE, above_scale=True, manufacturing=True)
         ),
-        above_scale_mfg_rnd=Count(
+        n_above_scale_mfg_rnd=Count(
             "pk",
             filter=Q(
                 status=EnterpriseStatus.ACTIVE,
@@ -31,6 +31,7 @@ def enterprise_counts(user: User) -> dict[str, int]:
             ),
         ),
     )
+    return {key.removeprefix("n_"): value for key, value in counts.items()}
 
 
 def home_widgets(user: User) -> list[dict]:

@@ -19,9 +19,10 @@ install: $(STAMP) node_modules/.package-lock.json
 
 assets: node_modules/.package-lock.json
 
-# Browser tests drive Debian's Chromium; install it when missing.
+# Browser tests drive Debian's Chromium (with a CJK font for readable screenshots).
 chromium:
-	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	@(command -v chromium >/dev/null && fc-list :lang=zh | grep -q .) || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
 
 demo: install
 	$(BIN)/kechuang demo

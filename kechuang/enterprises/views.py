@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
+from kechuang.core import excel
 from kechuang.core.choices import Role
 from kechuang.core.htmx import page_or_fragment
 from kechuang.core.scoping import (
@@ -38,7 +39,7 @@ def enterprise_list(request):
         "page": page,
         "query": query.urlencode(),
         "may_create": _may_create(request.user),
-        "may_import": is_bureau(request.user),
+        "may_import": excel.get_spec("enterprises").can_import(request.user),
         "show_contacts": can_see_contacts(request.user),
     }
     template = page_or_fragment(

@@ -6,7 +6,6 @@ never downloads a browser. Run alone with `pytest -m browser`.
 
 import importlib
 import os
-import shutil
 
 import pytest
 
@@ -35,10 +34,8 @@ CHROMIUM_ARGS = [
 SCREENSHOT = "/tmp/kechuang-list.png"
 PASSWORD = "Kc-browser-2023!"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian chromium not installed"),
-]
+# No skip when Chromium is missing: `make test` installs it, and a silent skip would hide it.
+pytestmark = [pytest.mark.browser]
 
 
 def credit_code(serial: str) -> str:

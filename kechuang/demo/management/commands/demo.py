@@ -1,0 +1,66 @@
+"""kechuang demo [--port 8000] [--no-serve]: migrates, loads the demo dataset and serves it."""
+
+import unicodedata
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from kechuang.demo.services import demo_load
+
+COLUMNS = (
+    ("username", "用户名"),
+    ("password", "密码"),
+    ("role", "角色"),
+    ("full_name", "姓名"),
+    ("bound", "所属区域 / 企业 / 院所"),
+)
+
+
+def width(text: str) -> int:
+    """Columns the text takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def table(rows: list[dict]) -> list[str]:
+    widths = [max(width(h), *(width(r[k]) for r in rows)) for k, h in COLUMNS]
+
+    def line(cells):
+        padded = (c + " " * (w - width(c)) for c, w in zip(cells, widths, strict=True))
+        return "  ".join(padded).rstrip()
+
+    header = line([h for _, h in COLUMNS])
+    rule = "  ".join("-" * w for w in widths)
+    return [header, rule, *(line([r[k] for k, _ in COLUMNS]) for r in rows)]
+
+
+class Command(BaseCommand):
+    help = "建库并载入青田县演示数据（可重复运行），打印演示账号，然后启动网站"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000, help="网站端口，默认 8000")
+        parser.add_argument("--no-serve", action="store_true", help="只载入数据，不启动网站")
+
+    def handle(self, *args, port, no_serve, **options):
+        call_command("migrate", verbosity=0, interactive=False)
+        summary = demo_load()
+        done = summary["counts"]
+        parts = []
+        for kind, label in (("enterprises", "企业"), ("institutions", "院所"), ("users", "用户")):
+            c = done[kind]
+            parts.append(
+                f"{label}新增 {c.get('created', 0)}、修改 {c.get('updated', 0)}、"
+                f"未变 {c.get('unchanged', 0)}"
+            )
+        self.stdout.write(f"演示数据已就绪（{summary['seconds']} 秒）：" + "；".join(parts))
+        self.stdout.write(
+            f"规上制造业企业 {summary['above_scale_manufacturing']} 家，其中有研发活动 "
+            f"{summary['rnd_active']} 家，占比 {summary['rnd_share']}%"
+        )
+        self.stdout.write("")
+        self.stdout.write(f"网址：http://127.0.0.1:{port}/")
+        self.stdout.write("演示账号：")
+        for row in table(summary["logins"]):
+            self.stdout.write("  " + row)
+        self.stdout.write("")
+        if not no_serve:
+            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)

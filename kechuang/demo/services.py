@@ -1,0 +1,183 @@
+"""Loads the Qingtian demo dataset through the project's write services.
+
+Every record is looked up by its natural key (username, credit code, institution
+name), created when missing and changed only in the fields that differ, so a
+second load writes nothing and leaves the audit trail untouched.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections import Counter
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+from kechuang.core.choices import Role
+from kechuang.core.models import Region, User
+from kechuang.core.services import user_create
+from kechuang.demo import dataset
+from kechuang.enterprises.choices import EnterpriseStatus
+from kechuang.enterprises.models import Enterprise
+from kechuang.enterprises.services import enterprise_create, enterprise_update
+from kechuang.institutions.models import Institution
+from kechuang.institutions.services import institution_create, institution_update
+
+USER_FIELDS = ("full_name", "role", "region", "enterprise", "institution", "is_superuser")
+
+
+def demo_load(*, password: str = dataset.PASSWORD) -> dict:
+    """Creates or brings up to date the demo records; returns what it did and the key figures."""
+    started = time.perf_counter()
+    counts: dict[str, Counter] = {k: Counter() for k in ("users", "institutions", "enterprises")}
+    with transaction.atomic():
+        regions = _regions()
+        admin = _ensure_user(None, dataset.ADMIN, regions, password, counts["users"])
+        institutions = {
+            spec.name: _ensure_institution(admin, spec, regions, counts["institutions"])
+            for spec in dataset.INSTITUTIONS
+        }
+        enterprises = _ensure_enterprises(admin, regions, counts["enterprises"])
+        users = [admin]
+        for spec in dataset.USERS:
+            bound = {
+                "enterprise": enterprises.get(spec.enterprise),
+                "institution": institutions.get(spec.institution),
+            }
+            users.append(_ensure_user(admin, spec, regions, password, counts["users"], **bound))
+    return {
+        "seconds": round(time.perf_counter() - started, 2),
+        "counts": {kind: dict(counter) for kind, counter in counts.items()},
+        **rnd_figures(),
+        "logins": [login_row(user, password) for user in users],
+    }
+
+
+def rnd_figures() -> dict:
+    """Active above-scale manufacturers, how many do R&D, and that share in percent."""
+    firms = Enterprise.objects.filter(
+        status=EnterpriseStatus.ACTIVE, above_scale=True, manufacturing=True
+    )
+    total = firms.count()
+    active = firms.filter(rnd_active=True).count()
+    share = Decimal(active * 100) / total if total else Decimal(0)
+    return {
+        "above_scale_manufacturing": total,
+        "rnd_active": active,
+        "rnd_share": share.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
+    }
+
+
+def login_row(user: User, password: str) -> dict:
+    role = "系统管理员" if user.is_superuser else Role(user.role).label
+    bound = [str(user.region)] if user.region_id else []
+    bound += [str(body) for body in (user.enterprise, user.institution) if body is not None]
+    return {
+        "username": user.username,
+        "password": password,
+        "full_name": user.full_name,
+        "role": role,
+        "bound": " / ".join(bound),
+    }
+
+
+def _regions() -> dict[str, Region]:
+    regions = {r.code: r for r in Region.objects.filter(code__startswith="3311")}
+    if dataset.COUNTY not in regions or len(regions) < 30:
+        raise ImproperlyConfigured("找不到青田县的行政区划（331121）：请先运行 kechuang migrate")
+    return regions
+
+
+def _changes(instance, wanted: dict) -> dict:
+    """The fields of `wanted` whose value differs from the instance's."""
+    changed = {}
+    for name, value in wanted.items():
+        field = instance._meta.get_field(name)
+        if field.is_relation:
+            current_id = getattr(instance, field.attname)
+            if current_id != (value.pk if value is not None else None):
+                changed[name] = value
+        elif getattr(instance, name) != value:
+            changed[name] = value
+    return changed
+
+
+def _ensure_user(
+    actor: User | None,
+    spec: dataset.UserSpec,
+    regions: dict[str, Region],
+    password: str,
+    counter: Counter,
+    *,
+    enterprise: Enterprise | None = None,
+    institution: Institution | None = None,
+) -> User:
+    wanted = {
+        "full_name": spec.full_name,
+        "role": spec.role,
+        "region": regions[spec.region],
+        "enterprise": enterprise,
+        "institution": institution,
+        "is_superuser": spec.superuser,
+        "is_staff": spec.superuser,
+    }
+    user = User.objects.filter(username=spec.username).first()
+    if user is None:
+        counter["created"] += 1
+        return user_create(actor=actor, username=spec.username, password=password, **wanted)
+    changed = _changes(user, wanted | {"is_active": True})
+    if changed:
+        # core has no user_update service yet: the same steps as user_create, audited alike.
+        for name, value in changed.items():
+            setattr(user, name, value)
+        user.full_clean()
+        user._history_user = actor or user
+        user.save()
+        counter["updated"] += 1
+    if not user.check_password(password):
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        counter["password_reset"] += 1
+    if not changed:
+        counter["unchanged"] += 1
+    return user
+
+
+def _ensure_institution(
+    actor: User, spec: dataset.InstitutionSpec, regions: dict[str, Region], counter: Counter
+) -> Institution:
+    wanted = dataclasses.asdict(spec) | {"region": regions[dataset.COUNTY]}
+    institution = Institution.objects.filter(name=spec.name).first()
+    if institution is None:
+        counter["created"] += 1
+        return institution_create(actor=actor, **wanted)
+    changed = _changes(institution, wanted)
+    if not changed:
+        counter["unchanged"] += 1
+        return institution
+    counter["updated"] += 1
+    return institution_update(actor=actor, institution=institution, **changed)
+
+
+def _ensure_enterprises(
+    actor: User, regions: dict[str, Region], counter: Counter
+) -> dict[str, Enterprise]:
+    """All demo firms by name; one query to read the existing ones, writes only for changes."""
+    specs = dataset.enterprises()
+    existing = Enterprise.objects.in_bulk([s.credit_code for s in specs], field_name="credit_code")
+    result = {}
+    for spec in specs:
+        wanted = dataclasses.asdict(spec) | {"township": regions[spec.township]}
+        enterprise = existing.get(spec.credit_code)
+        if enterprise is None:
+            enterprise = enterprise_create(actor=actor, **wanted)
+            counter["created"] += 1
+        elif changed := _changes(enterprise, wanted):
+            enterprise = enterprise_update(actor=actor, enterprise=enterprise, **changed)
+            counter["updated"] += 1
+        else:
+            counter["unchanged"] += 1
+        result[spec.name] = enterprise
+    return result

@@ -1,0 +1,156 @@
+from collections import Counter
+from decimal import Decimal
+from io import StringIO
+
+from django.core.management import call_command
+from django.test import TestCase
+
+from kechuang.core.choices import Role
+from kechuang.core.models import AuditEvent, User
+from kechuang.core.validators import validate_credit_code
+from kechuang.demo import dataset
+from kechuang.demo.services import demo_load
+from kechuang.enterprises.models import Enterprise
+from kechuang.enterprises.services import enterprise_update
+from kechuang.institutions.models import Institution
+
+
+def record_counts() -> dict[str, int]:
+    return {
+        "enterprises": Enterprise.objects.count(),
+        "institutions": Institution.objects.count(),
+        "users": User.objects.count(),
+        "audit": AuditEvent.objects.count(),
+        "enterprise_history": Enterprise.history.count(),
+        "user_history": User.history.count(),
+    }
+
+
+class DemoLoadTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.summary = demo_load()
+
+    def test_it_reproduces_the_reports_rnd_share_of_above_scale_manufacturers(self):
+        firms = Enterprise.objects.filter(status="active", above_scale=True, manufacturing=True)
+        self.assertEqual(firms.count(), 256)
+        self.assertEqual(firms.filter(rnd_active=True).count(), 180)
+        self.assertEqual(self.summary["rnd_share"], Decimal("70.31"))
+        divisions = set(firms.values_list("industry_division", flat=True))
+        self.assertTrue(all(13 <= int(d) <= 43 for d in divisions))
+
+    def test_it_loads_600_firms_in_every_township_with_moved_and_closed_ones(self):
+        self.assertEqual(Enterprise.objects.count(), dataset.TOTAL_ENTERPRISES)
+        self.assertEqual(Enterprise.objects.values("township").distinct().count(), 32)
+        statuses = Counter(Enterprise.objects.values_list("status", flat=True))
+        self.assertGreater(statuses["moved_out"], 0)
+        self.assertGreater(statuses["closed"], 0)
+        inactive_big = Enterprise.objects.filter(above_scale=True, manufacturing=True).exclude(
+            status="active"
+        )
+        self.assertGreater(inactive_big.count(), 0)
+        self.assertTrue(Enterprise.objects.filter(above_scale=True, manufacturing=False).exists())
+
+    def test_the_seed_reports_firms_are_there(self):
+        qingshan = Enterprise.objects.get(name="浙江青山钢铁有限公司")
+        self.assertEqual(qingshan.township.code, "331121101")
+        self.assertEqual(qingshan.industry_division, "31")
+        self.assertTrue(qingshan.above_scale and qingshan.rnd_active)
+        self.assertTrue(Enterprise.objects.filter(name="浙江多迪斯泰保健器材有限公司").exists())
+        self.assertTrue(Enterprise.objects.filter(name="浙江麦迪森数字科技集团有限公司").exists())
+
+    def test_every_credit_code_is_valid_and_every_name_unique(self):
+        codes = list(Enterprise.objects.values_list("credit_code", flat=True))
+        for code in codes:
+            validate_credit_code(code)
+        names = list(Enterprise.objects.values_list("name", flat=True))
+        self.assertEqual(len(set(names)), len(names))
+        self.assertTrue(all(n.endswith("有限公司") for n in names))
+
+    def test_production_never_starts_before_founding(self):
+        for founded, started in Enterprise.objects.values_list(
+            "founded_on", "production_started_on"
+        ):
+            self.assertIsNotNone(founded)
+            if started is not None:
+                self.assertGreaterEqual(started, founded)
+
+    def test_institutions_are_registered_in_the_county(self):
+        self.assertEqual(Institution.objects.count(), len(dataset.INSTITUTIONS))
+        institute = Institution.objects.get(name="北京科技大学青田新材料研究院")
+        self.assertEqual(institute.kind, "new_rnd_institute")
+        self.assertFalse(Institution.objects.filter(location="").exists())
+        self.assertFalse(Institution.objects.exclude(region__code="331121").exists())
+
+    def test_one_user_per_role_can_log_in(self):
+        self.assertTrue(User.objects.get(username="admin").is_superuser)
+        for role in Role.values:
+            self.assertTrue(User.objects.filter(role=role).exists(), role)
+        for user in User.objects.all():
+            self.assertTrue(
+                self.client.login(username=user.username, password=dataset.PASSWORD),
+                user.username,
+            )
+            self.client.logout()
+
+    def test_users_are_bound_to_their_region_and_body(self):
+        qyuser = User.objects.get(username="qyuser")
+        self.assertEqual(qyuser.enterprise.name, "浙江青山钢铁有限公司")
+        self.assertEqual(qyuser.region, qyuser.enterprise.township)
+        self.assertEqual(
+            User.objects.get(username="ysuser").institution.name, "北京科技大学青田新材料研究院"
+        )
+        self.assertEqual(User.objects.get(username="liaison_hc").region.code, "331121001")
+        self.assertEqual(User.objects.get(username="liaison_wx").region.code, "331121101")
+        self.assertEqual(User.objects.get(username="lishui").region.code, "331100")
+
+    def test_every_record_is_audited_as_done_by_admin(self):
+        admin = User.objects.get(username="admin")
+        self.assertEqual(AuditEvent.objects.filter(user=admin).count(), 600 + 10 + 8)
+
+    def test_a_second_load_writes_nothing(self):
+        before = record_counts()
+        summary = demo_load()
+        self.assertEqual(record_counts(), before)
+        for kind in ("enterprises", "institutions", "users"):
+            self.assertEqual(set(summary["counts"][kind]), {"unchanged"}, kind)
+
+    def test_a_load_repairs_a_changed_record_and_a_changed_password(self):
+        firm = Enterprise.objects.get(name="浙江青山钢铁有限公司")
+        staff = User.objects.get(username="staff")
+        enterprise_update(actor=staff, enterprise=firm, rnd_active=False, contact_person="某某")
+        user = User.objects.get(username="staff")
+        user.set_password("other-password")
+        user.save()
+        audit = AuditEvent.objects.count()
+        summary = demo_load()
+        self.assertEqual(summary["counts"]["enterprises"]["updated"], 1)
+        self.assertEqual(summary["counts"]["users"]["password_reset"], 1)
+        self.assertEqual(summary["rnd_active"], 180)
+        self.assertEqual(AuditEvent.objects.count(), audit + 1)
+        event = AuditEvent.objects.first()
+        self.assertEqual(event.user.username, "admin")
+        self.assertEqual(set(event.after), {"rnd_active", "contact_person"})
+        self.assertTrue(self.client.login(username="staff", password=dataset.PASSWORD))
+
+    def test_the_command_prints_the_address_and_the_logins(self):
+        out = StringIO()
+        audit = AuditEvent.objects.count()
+        call_command("demo", "--no-serve", "--port", "8123", stdout=out)
+        text = out.getvalue()
+        self.assertIn("http://127.0.0.1:8123/", text)
+        self.assertIn("70.31%", text)
+        for username in ("admin", "leader", "staff", "liaison_hc", "qyuser", "ysuser", "tpy"):
+            self.assertIn(username, text)
+        self.assertIn(dataset.PASSWORD, text)
+        self.assertIn("乡镇联络员", text)
+        self.assertIn("浙江青山钢铁有限公司", text)
+        self.assertEqual(AuditEvent.objects.count(), audit)
+
+
+class DatasetTests(TestCase):
+    def test_the_dataset_is_the_same_on_every_call(self):
+        dataset.enterprises.cache_clear()
+        first = dataset.enterprises()
+        dataset.enterprises.cache_clear()
+        self.assertEqual(dataset.enterprises(), first)

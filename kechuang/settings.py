@@ -120,7 +120,6 @@ MEDIA_ROOT = VAR_DIR / "media"
 IMPORT_UPLOAD_DIR = VAR_DIR / "imports"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-FORMS_URLFIELD_ASSUME_HTTPS = True
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
 
 # Production hardening, switched on behind TLS (see README).

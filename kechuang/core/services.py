@@ -59,3 +59,38 @@ def user_create(*, actor: User | None, username: str, password: str, **fields) -
     user._history_user = actor
     user.save()
     return user
+
+
+USER_FIELDS = (
+    "full_name",
+    "role",
+    "region",
+    "enterprise",
+    "institution",
+    "phone",
+    "email",
+    "is_active",
+    "is_superuser",
+    "is_staff",
+)
+
+
+@transaction.atomic
+def user_update(*, actor: User | None, user: User, **fields) -> User:
+    """Changes a user's profile, role or binding; audited like every write."""
+    for name, value in fields.items():
+        if name not in USER_FIELDS:
+            raise ValueError(f"unknown user field {name}")
+        setattr(user, name, value)
+    user.full_clean()
+    user._history_user = actor
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, actor: User | None, user: User, password: str) -> None:
+    """Sets a password (kept out of the audit trail's before/after by design)."""
+    user.set_password(password)
+    user._history_user = actor
+    user.save(update_fields=["password"])

@@ -17,7 +17,7 @@ from django.db import transaction
 
 from kechuang.core.choices import Role
 from kechuang.core.models import Region, User
-from kechuang.core.services import user_create
+from kechuang.core.services import user_create, user_set_password, user_update
 from kechuang.demo import dataset
 from kechuang.enterprises.choices import EnterpriseStatus
 from kechuang.enterprises.models import Enterprise
@@ -129,16 +129,10 @@ def _ensure_user(
         return user_create(actor=actor, username=spec.username, password=password, **wanted)
     changed = _changes(user, wanted | {"is_active": True})
     if changed:
-        # core has no user_update service yet: the same steps as user_create, audited alike.
-        for name, value in changed.items():
-            setattr(user, name, value)
-        user.full_clean()
-        user._history_user = actor or user
-        user.save()
+        user_update(actor=actor or user, user=user, **changed)
         counter["updated"] += 1
     if not user.check_password(password):
-        user.set_password(password)
-        user.save(update_fields=["password"])
+        user_set_password(actor=actor or user, user=user, password=password)
         counter["password_reset"] += 1
     if not changed:
         counter["unchanged"] += 1

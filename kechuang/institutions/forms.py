@@ -25,6 +25,8 @@ FIELDS = [
 
 
 class InstitutionForm(StyledFormMixin, forms.ModelForm):
+    website = forms.URLField(label="网址", required=False, assume_scheme="https")
+
     class Meta:
         model = Institution
         fields = FIELDS

@@ -9,19 +9,22 @@ from kechuang.core.selectors import townships_visible_to
 from kechuang.enterprises.choices import EnterpriseStatus
 from kechuang.enterprises.models import Enterprise
 
-BOOL_CHOICES = [("true", "是"), ("false", "否")]
+BOOL_CHOICES = [("", "全部"), ("true", "是"), ("false", "否")]
 
 
 class EnterpriseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="名称或信用代码", method="search")
     township = django_filters.ModelChoiceFilter(
-        label="乡镇（街道）", queryset=Region.objects.none(), field_name="township"
+        label="乡镇（街道）",
+        queryset=Region.objects.none(),
+        field_name="township",
+        empty_label="全部",
     )
     industry_section = django_filters.ChoiceFilter(
-        label="行业门类", choices=reference.section_choices
+        label="行业门类", choices=reference.section_choices, empty_label="全部"
     )
     industry_division = django_filters.ChoiceFilter(
-        label="行业大类", choices=reference.division_choices
+        label="行业大类", choices=reference.division_choices, empty_label="全部"
     )
     above_scale = django_filters.TypedChoiceFilter(
         label="规模以上", choices=BOOL_CHOICES, coerce=lambda v: v == "true"
@@ -32,9 +35,12 @@ class EnterpriseFilter(django_filters.FilterSet):
     rnd_active = django_filters.TypedChoiceFilter(
         label="有研发活动", choices=BOOL_CHOICES, coerce=lambda v: v == "true"
     )
-    status = django_filters.ChoiceFilter(label="状态", choices=EnterpriseStatus.choices)
+    status = django_filters.ChoiceFilter(
+        label="状态", choices=EnterpriseStatus.choices, empty_label="全部"
+    )
     ordering = django_filters.OrderingFilter(
         label="排序",
+        empty_label="默认",
         fields=(
             ("name", "name"),
             ("credit_code", "credit_code"),
@@ -60,6 +66,7 @@ class EnterpriseFilter(django_filters.FilterSet):
         user = user or getattr(request, "user", None)
         if user is not None:
             self.filters["township"].queryset = townships_visible_to(user)
+        self.form.label_suffix = ""
 
     def search(self, queryset, name, value):
         value = value.strip()

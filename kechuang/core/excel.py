@@ -114,6 +114,14 @@ class SheetSpec:
         """Extra arguments of every row's form, computed once per file (lookup tables)."""
         return {}
 
+    # Personal data masked in exports for users who may not see it: field → mask.
+    masked_fields: dict[str, Callable[[str], str]] = {}
+
+    def may_see_contacts(self, user, obj) -> bool:
+        from kechuang.core.scoping import can_see_contacts
+
+        return user is None or can_see_contacts(user)
+
     def can_import(self, user) -> bool:
         from kechuang.core.scoping import is_bureau
 
@@ -287,8 +295,11 @@ def _export_value(value: Any) -> Any:
     return value
 
 
-def write_workbook(spec: SheetSpec, objects: Iterable[models.Model] | None) -> bytes:
-    """The template (objects=None) or an export; the header is the same either way."""
+def write_workbook(spec: SheetSpec, objects: Iterable[models.Model] | None, user=None) -> bytes:
+    """The template (objects=None) or an export; the header is the same either way.
+
+    Personal data is masked for a user who may not see it (user=None: unmasked, for the CLI).
+    """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(spec.title)
     for index, column in enumerate(spec.columns):
@@ -298,7 +309,13 @@ def write_workbook(spec: SheetSpec, objects: Iterable[models.Model] | None) -> b
     sheet.append([_header_cell(sheet, c) for c in spec.columns])
     if objects is not None:
         for obj in objects:
-            sheet.append([_export_value(c.export(obj)) for c in spec.columns])
+            row = [_export_value(c.export(obj)) for c in spec.columns]
+            if spec.masked_fields and not spec.may_see_contacts(user, obj):
+                row = [
+                    spec.masked_fields[c.field](value) if c.field in spec.masked_fields else value
+                    for c, value in zip(spec.columns, row, strict=True)
+                ]
+            sheet.append(row)
     notes = workbook.create_sheet("填写说明")
     notes.append(["列名", "是否必填", "说明"])
     for column in spec.columns:

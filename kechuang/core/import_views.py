@@ -53,7 +53,9 @@ def export(request, kind: str):
     spec = _spec_or_404(kind)
     objects = spec.filtered(request.GET, request.user)
     stamp = timezone.localtime().strftime("%Y%m%d%H%M")
-    return _xlsx_response(excel.write_workbook(spec, objects), f"{spec.title}_{stamp}.xlsx")
+    return _xlsx_response(
+        excel.write_workbook(spec, objects, request.user), f"{spec.title}_{stamp}.xlsx"
+    )
 
 
 def import_upload(request, kind: str):

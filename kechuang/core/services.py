@@ -24,6 +24,9 @@ def login_attempt(*, request, username: str, password: str) -> User:
         until = timezone.localtime(account.locked_until).strftime("%H:%M")
         raise LoginRefused(f"连续登录失败次数过多，账号已锁定，请于 {until} 后再试或联系管理员")
     user = authenticate(request, username=username, password=password)
+    inactive = user is None and account is not None and not account.is_active
+    if inactive and account.check_password(password):
+        raise LoginRefused("该账号已停用，请联系管理员")
     if user is None:
         if account is not None:
             _count_failure(account, now)

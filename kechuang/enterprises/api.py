@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
-from kechuang.core.choices import Role
+from kechuang.core.choices import RegionLevel, Role
 from kechuang.core.formatting import mask_name, mask_phone
 from kechuang.core.models import Region
 from kechuang.core.scoping import can_see_contacts, is_bureau
@@ -15,7 +15,14 @@ from kechuang.enterprises.models import Enterprise
 
 
 class EnterpriseSerializer(serializers.ModelSerializer):
-    township = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+    township = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP),
+        error_messages={
+            "does_not_exist": "未知的乡镇（街道）代码：{value}",
+            "invalid": "乡镇（街道）应填写9位统计用区划代码",
+        },
+    )
     township_name = serializers.CharField(source="township.name", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 

@@ -2,6 +2,7 @@
 
 from kechuang.core.choices import Role
 from kechuang.core.excel import Column, SheetSpec, register, yes_no
+from kechuang.core.formatting import mask_name, mask_phone
 from kechuang.core.scoping import can_write_region, is_bureau
 from kechuang.core.validators import normalize_credit_code
 from kechuang.enterprises import services
@@ -68,6 +69,8 @@ class EnterpriseSheet(SheetSpec):
             note="在营 / 迁出 / 注销",
         ),
     ]
+
+    masked_fields = {"contact_person": mask_name, "contact_phone": mask_phone}
 
     def queryset(self, user):
         return Enterprise.objects.visible_to(user).select_related("township")

@@ -3,9 +3,13 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from kechuang.core.choices import Role
 from kechuang.core.models import User
 from kechuang.core.scoping import can_write_region
 from kechuang.enterprises.models import Enterprise
+
+# A firm's own user corrects its profile but not its identity, place or standing.
+OWNER_LOCKED_FIELDS = ("credit_code", "township_id", "above_scale", "status")
 
 EDITABLE_FIELDS = (
     "credit_code",
@@ -43,14 +47,21 @@ def enterprise_create(*, actor: User, **fields) -> Enterprise:
 @transaction.atomic
 def enterprise_update(*, actor: User, enterprise: Enterprise, **fields) -> Enterprise:
     """Changes a firm the actor may edit; moving it needs write access to the new township."""
-    if not Enterprise.objects.editable_by(actor).filter(pk=enterprise.pk).exists():
+    # Compare with the stored record: a validated form may already have changed the instance.
+    stored = Enterprise.objects.editable_by(actor).filter(pk=enterprise.pk).first()
+    if stored is None:
         raise PermissionDenied("无权修改该企业")
     for name, value in fields.items():
         if name in EDITABLE_FIELDS:
             setattr(enterprise, name, value)
     enterprise.credit_code = enterprise.credit_code.strip().upper()
+    if actor.role == Role.ENTERPRISE:
+        locked = [n for n in OWNER_LOCKED_FIELDS if getattr(enterprise, n) != getattr(stored, n)]
+        if locked:
+            labels = "、".join(str(Enterprise._meta.get_field(n).verbose_name) for n in locked)
+            raise PermissionDenied(f"企业用户不能修改{labels}，请联系科技局")
     enterprise.full_clean()
-    if "township" in fields and actor.enterprise_id != enterprise.pk:
+    if enterprise.township_id != stored.township_id:
         _check_region(actor, enterprise)
     enterprise._history_user = actor
     enterprise.save()

@@ -14,7 +14,11 @@ from kechuang.institutions.models import Institution
 
 
 class InstitutionSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+    region = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Region.objects.all(),
+        error_messages={"does_not_exist": "未知的区划代码：{value}"},
+    )
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:

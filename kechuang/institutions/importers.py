@@ -1,6 +1,7 @@
 """Excel spec of the institutions: template, import, export."""
 
 from kechuang.core.excel import Column, SheetSpec, register
+from kechuang.core.formatting import mask_name, mask_phone
 from kechuang.institutions import services
 from kechuang.institutions.filters import InstitutionFilter
 from kechuang.institutions.forms import InstitutionImportForm
@@ -49,6 +50,11 @@ class InstitutionSheet(SheetSpec):
         Column("网址", "website", lambda i: i.website, width=24),
         Column("简介", "description", lambda i: i.description, width=40),
     ]
+
+    masked_fields = {"contact_person": mask_name, "contact_phone": mask_phone}
+
+    def may_see_contacts(self, user, obj) -> bool:
+        return super().may_see_contacts(user, obj) or user.institution_id == obj.pk
 
     def queryset(self, user):
         return Institution.objects.visible_to(user).select_related("region")

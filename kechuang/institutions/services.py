@@ -38,17 +38,17 @@ def institution_create(*, actor: User, **fields) -> Institution:
 @transaction.atomic
 def institution_update(*, actor: User, institution: Institution, **fields) -> Institution:
     """Changes an institution the actor may edit (bureau staff, or its own institute user)."""
-    if not Institution.objects.editable_by(actor).filter(pk=institution.pk).exists():
+    # Compare with the stored record: a validated form may already have changed the instance.
+    stored = Institution.objects.editable_by(actor).filter(pk=institution.pk).first()
+    if stored is None:
         raise PermissionDenied("无权修改该院所")
     for name, value in fields.items():
         if name in EDITABLE_FIELDS:
             setattr(institution, name, value)
     institution.credit_code = (institution.credit_code or "").strip().upper()
     institution.full_clean()
-    if (
-        "region" in fields
-        and actor.institution_id != institution.pk
-        and not can_write_region(actor, institution.region)
+    if institution.region_id != stored.region_id and not can_write_region(
+        actor, institution.region
     ):
         raise PermissionDenied(f"无权把院所登记到{institution.region}")
     institution._history_user = actor

@@ -29,7 +29,7 @@ class Command(BaseCommand):
             content = excel.write_workbook(spec, None)
         else:
             actor = command_user(user)
-            content = excel.write_workbook(spec, spec.filtered(QueryDict(filter), actor))
+            content = excel.write_workbook(spec, spec.filtered(QueryDict(filter), actor), actor)
         if output == "-":
             sys.stdout.buffer.write(content)
         else:

@@ -149,7 +149,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "县级科技局科技创新业务平台接口。所有数据按用户的区域与角色限定可见范围。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # The schema describes endpoints, not data: readable by the systems that integrate with it.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     # Swagger UI served from the installed package, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

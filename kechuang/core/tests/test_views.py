@@ -31,8 +31,9 @@ class ApiDocsTest(CastTestCase):
         self.assertTrue(schema["openapi"].startswith("3."))
         self.assertIn("/api/enterprises/", schema["paths"])
 
-    def test_schema_is_refused_to_anonymous_users(self):
-        self.assertIn(self.client.get("/api/schema/").status_code, (401, 403))
+    def test_schema_is_public_but_data_is_not(self):
+        self.assertEqual(self.client.get("/api/schema/").status_code, 200)
+        self.assertIn(self.client.get("/api/enterprises/").status_code, (401, 403))
 
     def test_docs_page_loads_nothing_from_the_internet(self):
         self.client.force_login(self.staff)

@@ -426,3 +426,42 @@ class LabelChoiceField(forms.ChoiceField):
 
 def yes_no(value: bool) -> str:
     return "是" if value else "否"
+
+
+class RegionField(forms.ModelChoiceField):
+    """A region typed by its code or name; `lookup` (code/name → Region) is built once per file."""
+
+    def __init__(self, *args, level: str | None = None, **kwargs):
+        self.level = level
+        self.lookup: dict | None = None
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        text = str(value or "").strip()
+        if not text:
+            return None
+        if self.lookup is None:
+            self.lookup = region_lookup(self.level)
+        found = self.lookup.get(text)
+        if found is None:
+            raise forms.ValidationError(f"未知的{self.label}：{text}", code="invalid_choice")
+        return found
+
+    def has_changed(self, initial, data):
+        try:
+            new = self.to_python(data)
+        except forms.ValidationError:
+            return True
+        return str(initial or "") != str(new.pk if new else "")
+
+
+def region_lookup(level: str | None = None) -> dict:
+    """Regions by code and by name (the first of equal names wins), optionally of one level."""
+    from kechuang.core.models import Region
+
+    regions = Region.objects.all() if level is None else Region.objects.filter(level=level)
+    lookup = {}
+    for region in regions:
+        lookup[region.code] = region
+        lookup.setdefault(region.name, region)
+    return lookup

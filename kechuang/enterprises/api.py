@@ -1,10 +1,9 @@
 """REST API of the enterprise registry: same filters and scoping as the list page."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 
+from kechuang.core.api import call_service
 from kechuang.core.choices import RegionLevel, Role
 from kechuang.core.formatting import mask_name, mask_phone
 from kechuang.core.models import Region
@@ -78,25 +77,14 @@ class EnterpriseViewSet(
         user = self.request.user
         if not (is_bureau(user) or user.role == Role.LIAISON):
             raise PermissionDenied("无权登记企业")
-        serializer.instance = self._call(
+        serializer.instance = call_service(
             services.enterprise_create, actor=user, **serializer.validated_data
         )
 
     def perform_update(self, serializer):
-        serializer.instance = self._call(
+        serializer.instance = call_service(
             services.enterprise_update,
             actor=self.request.user,
             enterprise=serializer.instance,
             **serializer.validated_data,
         )
-
-    @staticmethod
-    def _call(service, **kwargs):
-        try:
-            return service(**kwargs)
-        except DjangoValidationError as exc:
-            raise ValidationError(
-                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-            ) from exc
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc

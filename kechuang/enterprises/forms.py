@@ -4,27 +4,13 @@ from django import forms
 
 from kechuang.core import reference
 from kechuang.core.choices import RegionLevel, Role
-from kechuang.core.excel import LabelChoiceField, YesNoField
+from kechuang.core.excel import LabelChoiceField, RegionField, YesNoField
 from kechuang.core.forms import StyledFormMixin
 from kechuang.core.models import Region
 from kechuang.core.validators import normalize_credit_code
 from kechuang.enterprises.choices import EnterpriseStatus
 from kechuang.enterprises.models import Enterprise
-
-FIELDS = [
-    "credit_code",
-    "name",
-    "township",
-    "industry_division",
-    "above_scale",
-    "rnd_active",
-    "founded_on",
-    "production_started_on",
-    "address",
-    "contact_person",
-    "contact_phone",
-    "status",
-]
+from kechuang.enterprises.services import EDITABLE_FIELDS
 
 
 class EnterpriseForm(StyledFormMixin, forms.ModelForm):
@@ -34,7 +20,7 @@ class EnterpriseForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = Enterprise
-        fields = FIELDS
+        fields = EDITABLE_FIELDS
         widgets = {
             "founded_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "production_started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -58,30 +44,6 @@ class EnterpriseForm(StyledFormMixin, forms.ModelForm):
         return normalize_credit_code(self.cleaned_data["credit_code"])
 
 
-class RegionByNameField(forms.ModelChoiceField):
-    """A township typed by its name or its code, looked up in a table built once per file."""
-
-    lookup: dict[str, Region] | None = None
-
-    def to_python(self, value):
-        text = str(value or "").strip()
-        if not text:
-            return None
-        if self.lookup is None:
-            self.lookup = township_lookup()
-        found = self.lookup.get(text)
-        if found is None:
-            raise forms.ValidationError(f"未知的乡镇（街道）：{text}", code="invalid_choice")
-        return found
-
-    def has_changed(self, initial, data):
-        try:
-            new = self.to_python(data)
-        except forms.ValidationError:
-            return True
-        return str(initial or "") != str(new.pk if new else "")
-
-
 class DivisionField(forms.CharField):
     def to_python(self, value):
         text = super().to_python(value)
@@ -102,8 +64,10 @@ class DivisionField(forms.CharField):
 class EnterpriseImportForm(EnterpriseForm):
     """One Excel row: townships by name, booleans as 是/否, status by its label."""
 
-    township = RegionByNameField(
-        label="所属乡镇（街道）", queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP)
+    township = RegionField(
+        label="乡镇（街道）",
+        queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP),
+        level=RegionLevel.TOWNSHIP,
     )
     industry_division = DivisionField(label="行业代码")
     above_scale = YesNoField(label="规模以上", required=False)
@@ -113,12 +77,3 @@ class EnterpriseImportForm(EnterpriseForm):
     def __init__(self, *args, user=None, townships=None, **kwargs):
         super().__init__(*args, user=None, **kwargs)
         self.fields["township"].lookup = townships
-
-
-def township_lookup() -> dict[str, Region]:
-    """Townships by code and by name."""
-    lookup = {}
-    for region in Region.objects.filter(level=RegionLevel.TOWNSHIP):
-        lookup[region.code] = region
-        lookup.setdefault(region.name, region)
-    return lookup

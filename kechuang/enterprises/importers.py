@@ -1,13 +1,13 @@
 """Excel spec of the enterprise registry: template, import, export."""
 
-from kechuang.core.choices import Role
-from kechuang.core.excel import Column, SheetSpec, register, yes_no
+from kechuang.core.choices import RegionLevel, Role
+from kechuang.core.excel import Column, SheetSpec, region_lookup, register, yes_no
 from kechuang.core.formatting import mask_name, mask_phone
 from kechuang.core.scoping import can_write_region, is_bureau
 from kechuang.core.validators import normalize_credit_code
 from kechuang.enterprises import services
 from kechuang.enterprises.filters import EnterpriseFilter
-from kechuang.enterprises.forms import EnterpriseImportForm, township_lookup
+from kechuang.enterprises.forms import EnterpriseImportForm
 from kechuang.enterprises.models import Enterprise
 
 
@@ -82,7 +82,7 @@ class EnterpriseSheet(SheetSpec):
         return data.get("name", "")
 
     def form_kwargs(self, user):
-        return {"townships": township_lookup()}
+        return {"townships": region_lookup(RegionLevel.TOWNSHIP)}
 
     def can_import(self, user) -> bool:
         return is_bureau(user) or user.role == Role.LIAISON

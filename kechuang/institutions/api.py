@@ -1,10 +1,9 @@
 """REST API of the institutions: same filters and scoping as the list page."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 
+from kechuang.core.api import call_service
 from kechuang.core.formatting import mask_name, mask_phone
 from kechuang.core.models import Region
 from kechuang.core.scoping import can_see_contacts, is_bureau
@@ -69,23 +68,14 @@ class InstitutionViewSet(
     def perform_create(self, serializer):
         if not is_bureau(self.request.user):
             raise PermissionDenied("无权登记院所")
-        serializer.instance = _call(
+        serializer.instance = call_service(
             services.institution_create, actor=self.request.user, **serializer.validated_data
         )
 
     def perform_update(self, serializer):
-        serializer.instance = _call(
+        serializer.instance = call_service(
             services.institution_update,
             actor=self.request.user,
             institution=serializer.instance,
             **serializer.validated_data,
         )
-
-
-def _call(service, **kwargs):
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        raise ValidationError(getattr(exc, "message_dict", exc.messages)) from exc
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc)) from exc

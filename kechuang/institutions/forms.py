@@ -3,25 +3,12 @@
 from django import forms
 
 from kechuang.core.choices import Role
-from kechuang.core.excel import LabelChoiceField
+from kechuang.core.excel import LabelChoiceField, RegionField
 from kechuang.core.forms import StyledFormMixin
 from kechuang.core.models import Region
 from kechuang.institutions.choices import InstitutionKind
 from kechuang.institutions.models import Institution
-
-FIELDS = [
-    "name",
-    "short_name",
-    "kind",
-    "credit_code",
-    "region",
-    "location",
-    "address",
-    "contact_person",
-    "contact_phone",
-    "website",
-    "description",
-]
+from kechuang.institutions.services import EDITABLE_FIELDS
 
 
 class InstitutionForm(StyledFormMixin, forms.ModelForm):
@@ -29,7 +16,7 @@ class InstitutionForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = Institution
-        fields = FIELDS
+        fields = EDITABLE_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, user=None, **kwargs):
@@ -45,26 +32,8 @@ class InstitutionForm(StyledFormMixin, forms.ModelForm):
         return (self.cleaned_data.get("credit_code") or "").strip().upper()
 
 
-class RegionByCodeOrNameField(forms.ModelChoiceField):
-    def to_python(self, value):
-        text = str(value or "").strip()
-        if not text:
-            return None
-        found = self.queryset.filter(code=text).first() or self.queryset.filter(name=text).first()
-        if found is None:
-            raise forms.ValidationError(f"未知的区域：{text}", code="invalid_choice")
-        return found
-
-    def has_changed(self, initial, data):
-        try:
-            new = self.to_python(data)
-        except forms.ValidationError:
-            return True
-        return str(initial or "") != str(new.pk if new else "")
-
-
 class InstitutionImportForm(InstitutionForm):
-    region = RegionByCodeOrNameField(label="登记区域", queryset=Region.objects.all())
+    region = RegionField(label="登记区域", queryset=Region.objects.all())
     kind = LabelChoiceField(label="类型", choices=InstitutionKind.choices)
 
     def __init__(self, *args, user=None, **kwargs):

@@ -99,7 +99,7 @@ class InstitutionExcelTest(CastTestCase):
         )
         result = excel.run_import(self.spec, content, self.staff, dry_run=False)
         self.assertEqual([(e.row, e.column) for e in result.errors], [(3, "类型"), (4, "登记区域")])
-        self.assertEqual(result.errors[1].message, "未知的区域：999999")
+        self.assertEqual(result.errors[1].message, "未知的登记区域：999999")
         self.assertFalse(result.committed)
         self.assertEqual(Institution.objects.get(name="丽水学院").short_name, "")
 

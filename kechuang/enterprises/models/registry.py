@@ -8,7 +8,7 @@ from kechuang.core import reference
 from kechuang.core.choices import RegionLevel
 from kechuang.core.scoping import Scope, ScopedQuerySet
 from kechuang.core.validators import validate_credit_code
-from kechuang.enterprises.choices import EnterpriseStatus
+from kechuang.enterprises.choices import EnterpriseStatus, TechField
 
 MANUFACTURING_SECTION = "C"
 
@@ -44,6 +44,22 @@ class Enterprise(models.Model):
     status = models.CharField(
         "状态", max_length=12, choices=EnterpriseStatus.choices, default=EnterpriseStatus.ACTIVE
     )
+    # Slow-changing innovation facts the eligibility policies ask for.
+    tech_field = models.CharField(
+        "技术领域",
+        max_length=12,
+        choices=TechField.choices,
+        blank=True,
+        help_text="《国家重点支持的高新技术领域》八大领域之一",
+    )
+    recruited_on = models.DateField(
+        "招引落地日期", null=True, blank=True, help_text="新招引企业填写；用于创建期限提醒"
+    )
+    ip_own_rnd = models.BooleanField("知识产权主要为自主研发", default=True)
+    led_standard = models.BooleanField("近5年主导制定国际、国家或行业标准", default=False)
+    national_award_top3 = models.BooleanField("近5年获国家科技奖励且排名前三", default=False)
+    provincial_rnd_institution = models.BooleanField("拥有省部级以上研发机构", default=False)
+    dishonest = models.BooleanField("列入经营异常名录或严重失信名单", default=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -1,0 +1,22 @@
+"""Models of the enterprise app: the registry, annual figures and the tier ladder."""
+
+from kechuang.enterprises.models.annual import EnterpriseYear
+from kechuang.enterprises.models.ladder import (
+    LadderSettings,
+    PoolEntry,
+    Qualification,
+    Tier,
+    Visit,
+)
+from kechuang.enterprises.models.registry import MANUFACTURING_SECTION, Enterprise
+
+__all__ = [
+    "MANUFACTURING_SECTION",
+    "Enterprise",
+    "EnterpriseYear",
+    "LadderSettings",
+    "PoolEntry",
+    "Qualification",
+    "Tier",
+    "Visit",
+]

@@ -1,14 +1,17 @@
-"""Sections other apps add to the enterprise record page.
-
-An app's AppConfig may define `enterprise_sections(enterprise, user)` returning
-a list of {"title": ..., "template": ..., "context": {...}}; this collects them.
+"""Sections of the enterprise record page, in order: each part of the app adds its own,
+and other apps may add theirs through `enterprise_sections(enterprise, user)` on their
+AppConfig. A section is {"title": ..., "template": ..., "context": {...}}.
 """
 
 from django.apps import apps
 
 
 def record_sections(enterprise, user) -> list[dict]:
+    from kechuang.enterprises.selectors import annual, pool, qualifications
+
     sections = []
+    for provider in (qualifications.record_sections, annual.record_sections, pool.record_sections):
+        sections.extend(provider(enterprise, user))
     for config in apps.get_app_configs():
         provider = getattr(config, "enterprise_sections", None)
         if provider:

@@ -1,12 +1,17 @@
 from django.urls import path
 
-from kechuang.enterprises import views
+from kechuang.enterprises import pool_urls, qualification_urls
+from kechuang.enterprises.views import registry as views
 
 app_name = "enterprises"
 
-urlpatterns = [
-    path("", views.enterprise_list, name="enterprise_list"),
-    path("new/", views.enterprise_create, name="enterprise_create"),
-    path("<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
-    path("<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
-]
+urlpatterns = (
+    [
+        path("", views.enterprise_list, name="enterprise_list"),
+        path("new/", views.enterprise_create, name="enterprise_create"),
+        path("<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
+        path("<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
+    ]
+    + qualification_urls.urlpatterns
+    + pool_urls.urlpatterns
+)

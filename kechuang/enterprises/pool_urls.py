@@ -1,0 +1,3 @@
+"""URLs of the pool_urls part of the enterprise app."""
+
+urlpatterns: list = []

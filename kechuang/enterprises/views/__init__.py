@@ -1,0 +1,1 @@
+"""Pages of the enterprise app, one module per part."""

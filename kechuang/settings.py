@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "kechuang.core",
     "kechuang.enterprises",
     "kechuang.institutions",
+    "kechuang.eligibility",
     "kechuang.demo",
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/", include("kechuang.api_urls")),
     path("enterprises/", include("kechuang.enterprises.urls")),
     path("institutions/", include("kechuang.institutions.urls")),
+    path("eligibility/", include("kechuang.eligibility.urls")),
     path("imports/", include("kechuang.core.import_urls")),
     path("", include("kechuang.core.urls")),
 ]

@@ -32,6 +32,39 @@ CRITERION_LABELS = {
 }
 
 
+# The engine names input fields as the `kechuang assess` contract does; users read these.
+INPUT_LABELS = {
+    "registered_on": "成立日期",
+    "employees": "职工总数（最近年度）",
+    "st_staff": "科技人员数（最近年度）",
+    "field": "技术领域",
+    "years": "近三个会计年度的年度数据",
+    "conversions": "科技成果转化数",
+    "incidents": "重大事故情况",
+    "sales_revenue": "销售收入",
+    "total_income": "总收入",
+    "rnd_expense": "研发费用",
+    "rnd_expense_domestic": "境内研发费用",
+    "hightech_income": "高新技术产品（服务）收入",
+    "total_costs": "成本费用总额",
+    "total_assets": "资产总额",
+    "net_assets": "净资产",
+}
+
+
+def humanize(message: str) -> str:
+    """'years[1].rnd_expense 缺失' → '近三个会计年度的年度数据第2项 研发费用 缺失'."""
+    head, _, rest = message.partition(" ")
+    parts = []
+    for token in head.split("."):
+        name, _, index = token.partition("[")
+        label = INPUT_LABELS.get(name)
+        if label is None:
+            return message
+        parts.append(label + (f"第{int(index.rstrip(']')) + 1}项" if index else ""))
+    return " ".join(parts) + (f" {rest}" if rest else "")
+
+
 @dataclass
 class Assessment:
     """One firm's verdict under one policy, with what blocks it."""
@@ -69,7 +102,8 @@ def assess_firm(enterprise, policy: str, *, as_of: datetime.date) -> Assessment:
     problems = engine.validate(facts, engine.load_policy(policy))
     status = getattr(enterprise, "pool_status", None)
     if problems:
-        return Assessment(enterprise, policy, "undetermined", missing=problems, pool_status=status)
+        missing = [humanize(p) for p in problems]
+        return Assessment(enterprise, policy, "undetermined", missing=missing, pool_status=status)
     result = engine.assess(policy, facts)
     criteria = [
         {**c, "label": CRITERION_LABELS.get(c["key"], c["key"])} for c in result["criteria"]

@@ -10,6 +10,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("KECHUANG_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = envbool("DEBUG", False)
+# Pins "today" for business rules (YYYY-MM-DD); empty in production. See core/clock.py.
+KECHUANG_TODAY = envstr("KECHUANG_TODAY", "")
 SECRET_KEY = envsecret("SECRET_KEY", VAR_DIR / "secret_key")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])

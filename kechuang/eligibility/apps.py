@@ -8,8 +8,7 @@ class EligibilityConfig(AppConfig):
 
     def enterprise_sections(self, enterprise, user):
         """The record page's 资格自评 section: today's verdicts, linking to the details."""
-        from django.utils import timezone
-
+        from kechuang.core import clock
         from kechuang.eligibility.screening import self_check
         from kechuang.eligibility.views import SELF_CHECK_POLICIES
         from kechuang.enterprises.models import Enterprise, Tier
@@ -17,7 +16,7 @@ class EligibilityConfig(AppConfig):
         results = self_check(
             Enterprise.objects.filter(pk=enterprise.pk),
             SELF_CHECK_POLICIES,
-            as_of=timezone.localdate(),
+            as_of=clock.today(),
         )
         names = dict(
             Tier.objects.filter(policy__in=SELF_CHECK_POLICIES).values_list("policy", "name")

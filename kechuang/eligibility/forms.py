@@ -2,8 +2,8 @@
 
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 
+from kechuang.core import clock
 from kechuang.core.forms import StyledFormMixin
 from kechuang.core.selectors import townships_visible_to
 from kechuang.enterprises.models import Tier
@@ -23,7 +23,7 @@ class ScreeningForm(StyledFormMixin, forms.Form):
     )
 
     def __init__(self, data=None, *, user):
-        today = timezone.localdate()
+        today = clock.today()
         initial = {"year": today.year, "as_of": today}
         super().__init__(data, initial=initial)
         self.fields["tier"].queryset = Tier.objects.exclude(policy="").filter(

@@ -3,8 +3,8 @@
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
+from kechuang.core import clock
 from kechuang.core.choices import Role
 from kechuang.core.import_views import XLSX
 from kechuang.core.scoping import get_visible_or_404, is_bureau
@@ -78,7 +78,7 @@ def self_check(request, pk: int | None = None):
             raise PermissionDenied("企业自评仅限企业用户；工作人员请从企业档案进入")
         pk = request.user.enterprise_id
     enterprise = get_visible_or_404(Enterprise, request.user, pk=pk)
-    as_of = timezone.localdate()
+    as_of = clock.today()
     results = screening.self_check(
         Enterprise.objects.filter(pk=enterprise.pk), SELF_CHECK_POLICIES, as_of=as_of
     )

@@ -103,6 +103,26 @@ class SheetSpec:
     def label(self, data: dict[str, str]) -> str:
         return data.get(self.key_field, "")
 
+    def row_key(self, data: dict[str, str], context: dict[str, Any]) -> Any:
+        """The natural key of a row (None when the row does not say it); `context` is
+        what form_kwargs computed for the file. Override for keys of several columns."""
+        return data.get(self.key_field) or None
+
+    def existing(self, keys: list) -> dict:
+        """The stored records of these keys, by key."""
+        found = self.model.objects.filter(**{f"{self.key_field}__in": keys})
+        return {getattr(obj, self.key_field): obj for obj in found}
+
+    def duplicate_message(self, key, first_row: int) -> str:
+        return f"{self.describe_key(key)} 与第{first_row}行重复"
+
+    def describe_key(self, key) -> str:
+        return "·".join(str(part) for part in key) if isinstance(key, tuple) else str(key)
+
+    def form_data(self, data: dict[str, str], instance, positions: dict[str, int]) -> dict:
+        """The row form's data: columns left out of the file keep the record's values."""
+        return _with_unexported_initial(self, data, instance, positions)
+
     def save(self, form: forms.ModelForm, user) -> models.Model:
         raise NotImplementedError
 
@@ -209,37 +229,37 @@ def run_import(spec: SheetSpec, content: bytes, user, *, dry_run: bool) -> Impor
         result.errors.append(RowError(0, "", str(exc)))
         return result
 
-    parsed: list[tuple[int, str, dict[str, str]]] = []
-    seen: dict[str, int] = {}
+    form_kwargs = spec.form_kwargs(user)
+    parsed: list[tuple[int, Any, dict[str, str]]] = []
+    seen: dict[Any, int] = {}
     key_header = spec.key_column.header
     for row_number, cells in rows:
         data = {f: (cells[i] if i < len(cells) else "") for f, i in positions.items()}
-        key = spec.normalize_key(data.get(spec.key_field, ""))
-        data[spec.key_field] = key
-        if key and key in seen:
-            result.errors.append(RowError(row_number, key_header, f"{key} 与第{seen[key]}行重复"))
+        if spec.key_field in data:
+            data[spec.key_field] = spec.normalize_key(data[spec.key_field])
+        key = spec.row_key(data, form_kwargs)
+        if key is not None and key in seen:
+            result.errors.append(
+                RowError(row_number, key_header, spec.duplicate_message(key, seen[key]))
+            )
             continue
-        if key:
+        if key is not None:
             seen[key] = row_number
         parsed.append((row_number, key, data))
 
-    existing = {
-        getattr(obj, spec.key_field): obj
-        for obj in spec.model.objects.filter(**{f"{spec.key_field}__in": list(seen)})
-    }
+    existing = spec.existing(list(seen))
     editable = set(
         spec.model.objects.editable_by(user)
         .filter(pk__in=[o.pk for o in existing.values()])
         .values_list("pk", flat=True)
     )
-    form_kwargs = spec.form_kwargs(user)
     for row_number, key, data in parsed:
-        instance = existing.get(key)
+        instance = existing.get(key) if key is not None else None
         if instance is not None and instance.pk not in editable:
             result.errors.append(RowError(row_number, key_header, "无权修改该记录"))
             continue
         form = spec.form_class(
-            data=_with_unexported_initial(spec, data, instance, positions),
+            data=spec.form_data(data, instance, positions),
             instance=instance,
             **form_kwargs,
         )
@@ -259,7 +279,8 @@ def run_import(spec: SheetSpec, content: bytes, user, *, dry_run: bool) -> Impor
             action, changes = "update", [spec.header_of(n) or n for n in form.changed_data]
         else:
             action, changes = "unchanged", []
-        result.rows.append(RowOutcome(row_number, key, spec.label(data), action, changes, form))
+        shown = spec.describe_key(key) if key is not None else ""
+        result.rows.append(RowOutcome(row_number, shown, spec.label(data), action, changes, form))
 
     result.errors.sort(key=lambda e: e.row)
     if result.errors or dry_run:

@@ -136,3 +136,40 @@ class SelfCheckTest(CastTestCase):
         self.assertEqual(
             self.client.get(f"/eligibility/self-check/{self.ent_a.pk}/").status_code, 200
         )
+
+
+class ScreeningExportTest(CastTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.hnte = Tier.objects.get(code="hnte")
+        for firm in (cls.ent_a, cls.ent_b):
+            PoolEntry.objects.create(
+                enterprise=firm, tier=cls.hnte, year=2023, entered_on=datetime.date(2023, 2, 1)
+            )
+
+    def export(self, user, **extra):
+        self.client.force_login(user)
+        query = {"tier": self.hnte.pk, "year": 2023, "as_of": "2023-06-30", **extra}
+        response = self.client.get("/eligibility/screening/export/", query)
+        self.assertEqual(response.status_code, 200)
+        return response.content
+
+    def test_the_export_reimports_as_the_same_candidate_list(self):
+        from kechuang.core.excel import get_spec, run_import
+
+        result = run_import(get_spec("pool"), self.export(self.staff), self.staff, dry_run=True)
+        self.assertEqual(result.errors, [])
+        self.assertEqual(result.summary()["无变化"], 2)
+
+    def test_a_township_screening_imports_as_new_candidates(self):
+        from kechuang.core.excel import get_spec, run_import
+
+        PoolEntry.objects.all().delete()
+        content = self.export(self.staff, whole_township="on", township=self.township_a.pk)
+        result = run_import(get_spec("pool"), content, self.staff, dry_run=False)
+        self.assertEqual(result.errors, [])
+        self.assertEqual(
+            list(PoolEntry.objects.values_list("enterprise", "tier__code", "year")),
+            [(self.ent_a.pk, "hnte", 2023)],
+        )

@@ -108,7 +108,7 @@ class SheetSpec:
         what form_kwargs computed for the file. Override for keys of several columns."""
         return data.get(self.key_field) or None
 
-    def existing(self, keys: list) -> dict:
+    def existing(self, keys: list, context: dict[str, Any]) -> dict:
         """The stored records of these keys, by key."""
         found = self.model.objects.filter(**{f"{self.key_field}__in": keys})
         return {getattr(obj, self.key_field): obj for obj in found}
@@ -247,7 +247,7 @@ def run_import(spec: SheetSpec, content: bytes, user, *, dry_run: bool) -> Impor
             seen[key] = row_number
         parsed.append((row_number, key, data))
 
-    existing = spec.existing(list(seen))
+    existing = spec.existing(list(seen), form_kwargs)
     editable = set(
         spec.model.objects.editable_by(user)
         .filter(pk__in=[o.pk for o in existing.values()])

@@ -42,18 +42,13 @@ class IdentityField(forms.CharField):
         return False
 
 
-def natural_key(credit_code: str, year) -> str:
-    return f"{credit_code}-{year}"
-
-
 class EnterpriseYearImportForm(forms.ModelForm):
     """One Excel row: the firm by its credit code, booleans as 是/否.
 
-    `enterprises` (credit code → firm) and `seen` (firm and year of earlier rows) are built
-    once per file and shared by its rows.
+    `enterprises` (credit code → firm the user may see) is built once per file; the import
+    matches stored years by credit code and year before the form sees the row.
     """
 
-    natural_key = IdentityField(label="年度数据编号", required=False)
     credit_code = IdentityField(label="统一社会信用代码")
     name = IdentityField(label="企业名称", required=False)
     incidents = YesNoField(label="发生重大安全质量环境事故", required=False)
@@ -62,10 +57,9 @@ class EnterpriseYearImportForm(forms.ModelForm):
         model = EnterpriseYear
         fields = ("year", *FIGURE_FIELDS)
 
-    def __init__(self, *args, enterprises=None, seen=None, editable=None, **kwargs):
+    def __init__(self, *args, enterprises=None, editable=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.enterprises = enterprises if enterprises is not None else {}
-        self.seen = seen if seen is not None else set()
         self.editable = editable if editable is not None else set()
         self.enterprise = None
         # An empty cell keeps the stored figure (0 for a new year).
@@ -84,25 +78,6 @@ class EnterpriseYearImportForm(forms.ModelForm):
         for name in FIGURE_FIELDS:
             if name in data and data[name] is None:
                 data[name] = getattr(self.instance, name)
-        year, code = data.get("year"), data.get("credit_code")
-        if self.enterprise is None or not year:
-            return data
-        key = natural_key(code, year)
-        given = (data.get("natural_key") or "").strip().upper()
-        if given and given != key:
-            self.add_error("natural_key", f"应为 {key}（信用代码-年度），与本行不符")
-            return data
-        if (self.enterprise.pk, year) in self.seen:
-            self.add_error("year", f"{self.enterprise.name}{year}年度在本文件中出现多次")
-            return data
-        self.seen.add((self.enterprise.pk, year))
-        if self.instance.pk is None:
-            if EnterpriseYear.objects.filter(enterprise=self.enterprise, year=year).exists():
-                self.add_error(
-                    "year",
-                    f"{self.enterprise.name}{year}年度的数据已存在："
-                    "更新请填写【年度数据编号】（导出文件中已有）",
-                )
-                return data
+        if self.enterprise is not None and self.instance.pk is None:
             self.instance.enterprise = self.enterprise
         return data

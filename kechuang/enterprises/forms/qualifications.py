@@ -56,7 +56,7 @@ class TierTextField(forms.CharField):
 class QualificationImportForm(forms.ModelForm):
     """One row of a published list (公示名单): the firm by credit code, else by exact name.
 
-    `lookup` holds the firms and tiers the importer may use and the rows already seen;
+    `lookup` holds the firms and tiers the importer may use;
     it is built once per file and shared by its rows.
     """
 
@@ -89,11 +89,6 @@ class QualificationImportForm(forms.ModelForm):
         year = data.get("year")
         if self.enterprise is None or tier is None or not year:
             return data
-        key = (self.enterprise.pk, tier.pk, year)
-        if key in self.lookup.seen:
-            self.add_error("name", f"{self.enterprise.name}{year}年度{tier.name}在本文件中出现多次")
-            return data
-        self.lookup.seen.add(key)
         self._match_record(tier, year)
         return data
 
@@ -142,14 +137,29 @@ class QualificationImportForm(forms.ModelForm):
 
 
 class ImportLookup:
-    """Firms (by credit code and by name) and tiers an importer may use, and rows seen so far."""
+    """Firms (by credit code and by name) and tiers an importer may use."""
 
     def __init__(self, *, by_code, by_name, tiers):
         self.by_code = by_code
         self.by_name = by_name
         self.tiers = tiers
-        self.seen: set[tuple[int, int, int]] = set()
         self.may_record: set[int] = set()
+
+    def firm(self, credit_code: str, name: str):
+        """The one firm a row names, or None."""
+        code = normalize_credit_code(credit_code)
+        if code and code in self.by_code:
+            return self.by_code[code]
+        found = self.by_name.get((name or "").strip(), [])
+        return found[0] if len(found) == 1 else None
+
+    def tier(self, text: str, firm):
+        """The one tier applying to the firm that the text names, or None."""
+        text = (text or "").strip()
+        found = [
+            t for t in self.tiers if text in (t.code, t.name) and selectors.tier_applies_to(t, firm)
+        ]
+        return found[0] if len(found) == 1 else None
 
 
 class TierForm(StyledFormMixin, forms.ModelForm):

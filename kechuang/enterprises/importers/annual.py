@@ -1,13 +1,8 @@
 """Excel spec of firms' annual figures: template, import, export.
 
-A year is identified by two columns (credit code and year) while core.excel keys records on
-one field, so the spec's `model` is EnterpriseYear seen with that pair joined into one text
-key, "信用代码-年度", which the export writes in the 【年度数据编号】 column. A row without it
-creates a new year; one that would duplicate a stored year is refused with the way to update.
+A row is identified by two columns, credit code and year: a stored year is updated, a new
+one created.
 """
-
-from django.db.models import CharField, Value
-from django.db.models.functions import Cast, Concat
 
 from kechuang.core.choices import Role
 from kechuang.core.excel import Column, SheetSpec, register, yes_no
@@ -18,23 +13,6 @@ from kechuang.enterprises.models import Enterprise, EnterpriseYear
 from kechuang.enterprises.services.annual import FIGURE_FIELDS, enterprise_year_save
 
 
-def keyed_years():
-    """EnterpriseYear annotated with its natural key, as the import framework matches it."""
-    key = Concat("enterprise__credit_code", Value("-"), Cast("year", CharField()))
-    return EnterpriseYear.objects.select_related("enterprise").annotate(natural_key=key)
-
-
-class _KeyedManager:
-    def __get__(self, instance, owner):
-        return keyed_years()
-
-
-class KeyedEnterpriseYear:
-    """What core.excel calls the spec's model: `objects` filters on `natural_key`."""
-
-    objects = _KeyedManager()
-
-
 def _figure(header: str, name: str, note: str = "") -> Column:
     return Column(header, name, lambda y: getattr(y, name), width=16, note=note)
 
@@ -42,9 +20,9 @@ def _figure(header: str, name: str, note: str = "") -> Column:
 class EnterpriseYearSheet(SheetSpec):
     kind = "enterprise_years"
     title = "企业年度数据"
-    model = KeyedEnterpriseYear
+    model = EnterpriseYear
     form_class = EnterpriseYearImportForm
-    key_field = "natural_key"
+    key_field = "credit_code"
     list_url = "enterprises:enterprise_list"
     columns = [
         Column(
@@ -79,20 +57,36 @@ class EnterpriseYearSheet(SheetSpec):
             width=12,
             note="是/否",
         ),
-        Column(
-            "年度数据编号",
-            "natural_key",
-            lambda y: f"{y.enterprise.credit_code}-{y.year}",
-            width=28,
-            note="信用代码-年度，导出时生成，用于更新已有记录；新增时留空",
-        ),
     ]
 
     def queryset(self, user):
-        return keyed_years().visible_to(user).order_by("enterprise__name", "-year")
+        return (
+            EnterpriseYear.objects.visible_to(user)
+            .select_related("enterprise")
+            .order_by("enterprise__name", "-year")
+        )
 
     def normalize_key(self, value: str) -> str:
-        return value.strip().upper()
+        return normalize_credit_code(value)
+
+    def row_key(self, data, context):
+        """(credit code, year); None when either is missing or unreadable."""
+        code, year = data.get("credit_code", ""), data.get("year", "").strip()
+        return (code, int(year)) if code and year.isdigit() else None
+
+    def existing(self, keys, context) -> dict:
+        # Only firms the user can see: others read as unregistered, revealing nothing.
+        codes = {code for code, _ in keys if code in context["enterprises"]}
+        years = EnterpriseYear.objects.filter(enterprise__credit_code__in=codes).select_related(
+            "enterprise"
+        )
+        return {(y.enterprise.credit_code, y.year): y for y in years}
+
+    def duplicate_message(self, key, first_row: int) -> str:
+        return f"{key[1]}年度与第{first_row}行重复"
+
+    def describe_key(self, key) -> str:
+        return f"{key[0]} {key[1]}年"
 
     def label(self, data):
         return f"{data.get('name') or normalize_credit_code(data.get('credit_code', ''))} " + (
@@ -107,7 +101,6 @@ class EnterpriseYearSheet(SheetSpec):
         visible = Enterprise.objects.visible_to(user).only("pk", "credit_code", "name")
         return {
             "enterprises": {e.credit_code: e for e in visible},
-            "seen": set(),
             "editable": set(Enterprise.objects.editable_by(user).values_list("pk", flat=True)),
         }
 

@@ -91,7 +91,7 @@ class PoolSheet(SheetSpec):
     def duplicate_message(self, key, first_row: int) -> str:
         return f"与第{first_row}行是同一企业、培育目标和年度"
 
-    def existing(self, keys) -> dict:
+    def existing(self, keys, context) -> dict:
         codes = {k[0] for k in keys}
         entries = PoolEntry.objects.filter(enterprise__credit_code__in=codes).select_related(
             "enterprise", "tier", "liaison"

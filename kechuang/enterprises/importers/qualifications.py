@@ -1,9 +1,8 @@
 """Excel spec of qualifications, shaped like the published lists (公示名单).
 
 Each row is matched to a registered firm by credit code, else by exact name; the record is
-the firm's qualification of that tier and year, so re-importing a list changes nothing. The
-key column of core.excel is the certificate/registration number; rows without one are
-matched by firm, tier and year in the row form. Extra columns (序号 …) are ignored.
+the firm's qualification of that tier and year (the row's key), so re-importing a list
+changes nothing. Extra columns (序号 …) are ignored.
 """
 
 from collections import defaultdict
@@ -29,7 +28,7 @@ class QualificationSheet(SheetSpec):
     title = "企业资质"
     model = Qualification
     form_class = QualificationImportForm
-    key_field = "number"
+    key_field = "name"
     filterset_class = QualificationFilter
     list_url = "enterprises:qualification_list"
     columns = [
@@ -97,6 +96,26 @@ class QualificationSheet(SheetSpec):
 
     def normalize_key(self, value: str) -> str:
         return value.strip()
+
+    def row_key(self, data, context):
+        """(firm, tier, year) when the row names them unambiguously; the form explains why not."""
+        lookup = context["lookup"]
+        firm = lookup.firm(data.get("credit_code", ""), data.get("name", ""))
+        tier = lookup.tier(data.get("tier", ""), firm) if firm else None
+        year = data.get("year", "").strip()
+        return (firm.pk, tier.pk, int(year)) if firm and tier and year.isdigit() else None
+
+    def existing(self, keys, context) -> dict:
+        found = Qualification.objects.filter(
+            enterprise_id__in={k[0] for k in keys}, tier_id__in={k[1] for k in keys}
+        ).select_related("enterprise", "tier")
+        return {(q.enterprise_id, q.tier_id, q.year): q for q in found}
+
+    def duplicate_message(self, key, first_row: int) -> str:
+        return f"与第{first_row}行是同一企业、资质和年度"
+
+    def describe_key(self, key) -> str:
+        return ""
 
     def label(self, data):
         return f"{data.get('name', '')} {data.get('tier', '')} {data.get('year', '')}"

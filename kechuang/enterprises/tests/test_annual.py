@@ -204,10 +204,9 @@ class AnnualExcelTest(AnnualTestCase):
     def row(self, code, year, **changes) -> list:
         values = {**FIGURES, **changes}
         cells = [code, "", year]
-        for column in self.spec.columns[3:-2]:
+        for column in self.spec.columns[3:-1]:
             cells.append(str(values[column.field]))
         cells.append("是" if values["incidents"] else "否")
-        cells.append(changes.get("natural_key", ""))
         return cells
 
     def test_the_export_reimports_unchanged(self):
@@ -215,8 +214,8 @@ class AnnualExcelTest(AnnualTestCase):
         content = self.client.get("/imports/enterprise_years/export/").content
         rows = sheet_rows(content)
         self.assertEqual(rows[0], HEADER)
-        exported = {r[-1]: r for r in rows[1:]}
-        key = f"{self.ent_a.credit_code}-2022"
+        exported = {(r[0], r[2]): r for r in rows[1:]}
+        key = (self.ent_a.credit_code, 2022)
         self.assertEqual(exported[key][:4], [self.ent_a.credit_code, self.ent_a.name, 2022, 120])
         events = AuditEvent.objects.count()
         result = excel.run_import(self.spec, content, self.staff, dry_run=False)
@@ -224,11 +223,8 @@ class AnnualExcelTest(AnnualTestCase):
         self.assertEqual(result.summary(), {"新增": 0, "更新": 0, "无变化": 2, "错误": 0})
         self.assertEqual(AuditEvent.objects.count(), events)
 
-    def test_an_edited_export_updates_by_its_key(self):
-        key = f"{self.ent_a.credit_code}-2022"
-        content = xlsx(
-            HEADER, [self.row(self.ent_a.credit_code, 2022, employees=150, natural_key=key)]
-        )
+    def test_an_edited_export_updates_by_credit_code_and_year(self):
+        content = xlsx(HEADER, [self.row(self.ent_a.credit_code, 2022, employees=150)])
         result = excel.run_import(self.spec, content, self.staff, dry_run=False)
         self.assertEqual(result.summary()["更新"], 1, [str(e) for e in result.errors])
         self.assertEqual(result.rows[0].changes, ["职工总数"])
@@ -249,9 +245,7 @@ class AnnualExcelTest(AnnualTestCase):
                 self.row(credit_code(999), 2023),
                 self.row(self.ent_a.credit_code, 2021, rnd_expense="50000000"),
                 self.row(self.ent_a.credit_code, 2020, rnd_expense_domestic="9999999"),
-                self.row(self.ent_a.credit_code, 2022),
                 self.row(self.ent_a.credit_code, 2023),
-                self.row(self.ent_a.credit_code, 2019, natural_key="X-2019"),
             ],
         )
         result = excel.run_import(self.spec, content, self.staff, dry_run=False)
@@ -262,11 +256,7 @@ class AnnualExcelTest(AnnualTestCase):
                 f"第3行【统一社会信用代码】：未登记的企业：{credit_code(999)}",
                 "第4行【研发费用（元）】：研发费用不能超过成本费用总额",
                 "第5行【其中：境内研发费用（元）】：境内研发费用不能超过研发费用",
-                f"第6行【年度】：{self.ent_a.name}2022年度的数据已存在："
-                "更新请填写【年度数据编号】（导出文件中已有）",
-                f"第7行【年度】：{self.ent_a.name}2023年度在本文件中出现多次",
-                f"第8行【年度数据编号】：应为 {self.ent_a.credit_code}-2019"
-                "（信用代码-年度），与本行不符",
+                "第6行【统一社会信用代码】：2023年度与第2行重复",
             ],
         )
         self.assertFalse(result.committed)

@@ -1,10 +1,10 @@
 """Chart data of the cultivation pool: the funnel per tier, scoped like the pool list."""
 
-from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from kechuang.core import clock
 from kechuang.core.models import Region
 from kechuang.enterprises.selectors import pool as selectors
 
@@ -20,7 +20,7 @@ class PoolFunnelView(APIView):
     def get(self, request):
         query = FunnelQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        year = query.validated_data.get("year") or timezone.localdate().year
+        year = query.validated_data.get("year") or clock.today().year
         township = None
         if "township" in query.validated_data:
             # A township the caller cannot see gives an empty funnel, not someone else's.

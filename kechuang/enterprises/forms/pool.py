@@ -3,8 +3,8 @@
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 
+from kechuang.core import clock
 from kechuang.core.excel import LabelChoiceField
 from kechuang.core.forms import StyledFormMixin
 from kechuang.core.models import User
@@ -98,7 +98,7 @@ class PoolEntryForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        today = timezone.localdate()
+        today = clock.today()
         self.initial.setdefault("year", today.year)
         self.initial.setdefault("entered_on", today)
         self.fields["enterprise"].queryset = Enterprise.objects.editable_by(user)
@@ -147,7 +147,7 @@ class VisitForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.initial.setdefault("visited_on", timezone.localdate())
+        self.initial.setdefault("visited_on", clock.today())
 
     def clean(self):
         data = super().clean()
@@ -241,7 +241,7 @@ class PoolImportForm(forms.ModelForm):
                 self.add_error("status", f"培育状态不能从“{current.label}”改为“{target}”")
         # A new entry starts on the day it is imported; an update keeps its own dates.
         if self.instance.pk is None:
-            self.instance.entered_on = timezone.localdate()
+            self.instance.entered_on = clock.today()
         return data
 
     def validate_unique(self):

@@ -1,7 +1,7 @@
 """Deadline and expiry alerts of the ladder, scoped to the user, on today's date.
 
 Each county sets its own periods (LadderSettings); a county without a row uses the model's
-defaults, the seed report's rule. "Today" is timezone.localdate(), so tests can freeze it.
+defaults, the seed report's rule. "Today" is clock.today(), so tests can freeze it.
 """
 
 import calendar
@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import reverse
-from django.utils import timezone
 
+from kechuang.core import clock
 from kechuang.core.choices import RegionLevel, Role
 from kechuang.core.models import Region, User
 from kechuang.core.scoping import is_bureau
@@ -101,7 +101,7 @@ def _reached_on(q: Qualification) -> datetime.date:
 
 def recruited_deadlines(user: User, today: datetime.date | None = None) -> list[Deadline]:
     """Recruited firms without a TSME / HNTE qualification obtained by their due date."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     settings = _SettingsByCounty(user)
     tiers = {t.code: t for t in Tier.objects.filter(code__in=[TSME, HNTE])}
     firms = (
@@ -143,7 +143,7 @@ def recruited_deadlines(user: User, today: datetime.date | None = None) -> list[
 
 def hnte_expiring(user: User, today: datetime.date | None = None) -> list[Expiry]:
     """HNTE certificates ending within the county's warning window, with no later certificate."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     settings = _SettingsByCounty(user)
     later = Qualification.objects.filter(
         enterprise=OuterRef("enterprise"),
@@ -172,7 +172,7 @@ def hnte_expiring(user: User, today: datetime.date | None = None) -> list[Expiry
 
 def tsme_unrenewed(user: User, today: datetime.date | None = None):
     """Last year's TSME registrations of firms not yet registered this year."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     this_year = Qualification.objects.filter(
         enterprise=OuterRef("enterprise"), tier=OuterRef("tier"), year=today.year
     )
@@ -195,7 +195,7 @@ def home_widgets(user: User) -> list[dict]:
     """Counts of the three alert lists for staff, leaders and liaisons."""
     if not (is_bureau(user) or user.role == Role.LIAISON):
         return []
-    today = timezone.localdate()
+    today = clock.today()
     return [
         {
             "title": "招引企业创建期限",

@@ -7,8 +7,8 @@ the highest-rank tier among the qualifications valid on a given day.
 import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.utils import timezone
 
+from kechuang.core import clock
 from kechuang.core.choices import Role
 from kechuang.core.models import PREFIX_LENGTH, Region, User
 from kechuang.enterprises.choices import EnterpriseStatus, PoolStatus
@@ -39,7 +39,7 @@ def qualifications_of(enterprise: Enterprise) -> QuerySet[Qualification]:
 
 def current_tier(enterprise: Enterprise, on: datetime.date | None = None) -> Tier | None:
     """The highest-rank tier among the firm's qualifications valid on the day (default today)."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     found = (
         Qualification.objects.filter(valid_on_q(on), enterprise=enterprise)
         .select_related("tier")
@@ -51,7 +51,7 @@ def current_tier(enterprise: Enterprise, on: datetime.date | None = None) -> Tie
 
 def with_current_tier(enterprises: QuerySet, on: datetime.date | None = None) -> QuerySet:
     """Enterprises annotated with current_tier_code / _name / _rank, still one query."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     best = Qualification.objects.filter(valid_on_q(on), enterprise=OuterRef("pk")).order_by(
         "-tier__rank", "tier__code"
     )
@@ -204,7 +204,7 @@ def qualification_rows(enterprise: Enterprise, on: datetime.date) -> list[dict]:
 
 
 def record_sections(enterprise: Enterprise, user: User) -> list[dict]:
-    today = timezone.localdate()
+    today = clock.today()
     return [
         {
             "title": "资质与梯次",

@@ -4,8 +4,8 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
+from kechuang.core import clock
 from kechuang.core.choices import BUREAU_ROLES, RegionLevel, Role
 from kechuang.core.models import Region, User
 from kechuang.core.scoping import is_bureau
@@ -93,7 +93,7 @@ def pool_entry_add(
         year=year,
         liaison=liaison,
         status=status,
-        entered_on=entered_on or timezone.localdate(),
+        entered_on=entered_on or clock.today(),
         note=note,
     )
     _save(entry, actor)
@@ -119,7 +119,7 @@ def pool_entry_transition(
         raise ValidationError(
             {"status": f"培育状态不能从“{current.label}”改为“{target.label}”"}, code="transition"
         )
-    on = on or timezone.localdate()
+    on = on or clock.today()
     stored.status = target
     stored.status_changed_on = on
     if note.strip():
@@ -161,7 +161,7 @@ def visit_log(
 ) -> Visit:
     """Records a visit: who went, what was agreed, the next step and when."""
     stored = _locked_entry(actor, entry)
-    if visited_on and visited_on > timezone.localdate():
+    if visited_on and visited_on > clock.today():
         raise ValidationError({"visited_on": "走访日期不能晚于今天"})
     visit = Visit(
         entry=stored,

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from openpyxl import Workbook
 
+from kechuang.core import clock
 from kechuang.core.import_views import XLSX
 from kechuang.core.scoping import is_bureau
 from kechuang.enterprises import services
@@ -132,7 +133,7 @@ def alert_expiring(request):
 def alert_unrenewed(request):
     """Bureau, liaisons and read-only region users: last year's TSMEs not registered this year."""
     _check(request.user)
-    today = timezone.localdate()
+    today = clock.today()
     return _alert_page(
         request,
         kind="unrenewed",

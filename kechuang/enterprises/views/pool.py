@@ -4,9 +4,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from kechuang.core import clock
 from kechuang.core.htmx import page_or_fragment
 from kechuang.core.scoping import get_visible_or_404
 from kechuang.enterprises import services
@@ -53,7 +53,7 @@ def poolentry_funnel(request):
         request,
         "enterprises/poolentry_funnel.html",
         {
-            "years": years or [timezone.localdate().year],
+            "years": years or [clock.today().year],
             "townships": selectors.townships_for_funnel(request.user),
         },
     )
@@ -90,7 +90,7 @@ def _detail_context(request, entry: PoolEntry, **extra) -> dict:
         "may_manage": manage,
         "moves": [PoolStatus(s) for s in PoolStatus.values if s in POOL_TRANSITIONS[entry.status]],
         "visits": selectors.visits_of(entry, request.user),
-        "today": timezone.localdate(),
+        "today": clock.today(),
     }
     if manage:
         context["assign_form"] = AssignForm(user=request.user, entry=entry)

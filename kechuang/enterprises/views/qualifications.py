@@ -5,9 +5,8 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
-from kechuang.core import excel
+from kechuang.core import clock, excel
 from kechuang.core.choices import Role
 from kechuang.core.htmx import page_or_fragment
 from kechuang.core.scoping import get_editable_or_403, get_visible_or_404, is_bureau
@@ -51,7 +50,7 @@ def qualification_list(request):
         "filter": filterset,
         "page": page,
         "query": query.urlencode(),
-        "today": timezone.localdate(),
+        "today": clock.today(),
         "may_import": excel.get_spec("qualifications").can_import(request.user),
     }
     template = page_or_fragment(
@@ -145,7 +144,7 @@ def _int_param(request, name: str, default: int) -> int:
 def plaque_list(request):
     """Staff, leaders, liaisons and viewers: firms newly certified in a year (the plaques)."""
     _require(_reads_regions(request.user), "无权查看")
-    year = _int_param(request, "year", timezone.localdate().year)
+    year = _int_param(request, "year", clock.today().year)
     tiers = list(selectors.tiers_for(request.user))
     tier = next(
         (t for t in tiers if t.code == request.GET.get("tier", selectors.HNTE)),
@@ -157,7 +156,7 @@ def plaque_list(request):
         "enterprises/plaque_list.html",
         {
             "year": year,
-            "years": range(timezone.localdate().year + 1, timezone.localdate().year - 10, -1),
+            "years": range(clock.today().year + 1, clock.today().year - 10, -1),
             "tier": tier,
             "tiers": tiers,
             "rows": rows,
@@ -173,7 +172,7 @@ def qualification_counts(request):
     try:
         on = datetime.date.fromisoformat(request.GET.get("on", ""))
     except ValueError:
-        on = timezone.localdate()
+        on = clock.today()
     counts = selectors.valid_counts_by_township(request.user, on)
     template = page_or_fragment(
         request, "enterprises/qualification_counts.html", "enterprises/_counts_table.html"

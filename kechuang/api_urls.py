@@ -5,6 +5,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from kechuang.enterprises.api import EnterpriseViewSet
+from kechuang.enterprises.api_pool import PoolFunnelView
 from kechuang.institutions.api import InstitutionViewSet
 
 router = DefaultRouter()
@@ -13,5 +14,6 @@ router.register("institutions", InstitutionViewSet, basename="institution")
 
 urlpatterns = [
     path("token/", obtain_auth_token, name="api-token"),
+    path("pool/funnel/", PoolFunnelView.as_view(), name="pool-funnel"),
     path("", include(router.urls)),
 ]

@@ -124,6 +124,7 @@ def test_staff_searches_and_liaison_sees_only_own_township(cast, live_server, pa
 
     # Staff: the whole county, then the list narrows by htmx as a name is typed.
     log_in(page, base, "staff")
+    page.get_by_role("link", name="企业培育").click()
     page.get_by_role("link", name="企业库", exact=True).click()
     expect(page.get_by_role("heading", name="企业库")).to_be_visible()
     expect(rows).to_have_count(3)
@@ -149,6 +150,7 @@ def test_staff_searches_and_liaison_sees_only_own_township(cast, live_server, pa
 
     # Liaison of 鹤城街道: only that township's firms; another township's record is a 404.
     log_in(page, base, "hecheng")
+    page.get_by_role("link", name="企业培育").click()
     page.get_by_role("link", name="企业库", exact=True).click()
     expect(rows).to_have_count(2)
     expect(page.locator("#enterprise-results")).not_to_contain_text(pump.name)

@@ -211,7 +211,7 @@ class ScopingTest(PoolTestCase):
     def test_the_firm_sees_its_pool_entry_on_its_record_without_buttons(self):
         self.client.force_login(self.ent_user_a)
         response = self.client.get(f"/enterprises/{self.ent_a.pk}/")
-        self.assertContains(response, "培育库")
+        self.assertContains(response, '<div class="card-header">培育库</div>')
         self.assertContains(response, "高新技术企业")
         self.assertNotContains(response, "加入培育库")
 
@@ -227,7 +227,9 @@ class ScopingTest(PoolTestCase):
         response = self.client.get(f"/enterprises/{firm.pk}/")
         self.assertContains(response, f"/enterprises/pool/new/?enterprise={firm.pk}")
         self.client.force_login(self.viewer)
-        self.assertNotContains(self.client.get(f"/enterprises/{firm.pk}/"), "培育库")
+        self.assertNotContains(
+            self.client.get(f"/enterprises/{firm.pk}/"), '<div class="card-header">培育库</div>'
+        )
 
 
 class PagesTest(PoolTestCase):

@@ -1,3 +1,4 @@
+import datetime
 from collections import Counter
 from decimal import Decimal
 from io import StringIO
@@ -10,7 +11,10 @@ from kechuang.core.models import AuditEvent, User
 from kechuang.core.validators import validate_credit_code
 from kechuang.demo import dataset
 from kechuang.demo.services import demo_load
-from kechuang.enterprises.models import Enterprise
+from kechuang.eligibility import screening
+from kechuang.enterprises.models import Enterprise, PoolEntry, Tier
+from kechuang.enterprises.selectors import alerts
+from kechuang.enterprises.selectors.qualifications import newly_certified
 from kechuang.enterprises.services import enterprise_update
 from kechuang.institutions.models import Institution
 
@@ -106,7 +110,11 @@ class DemoLoadTests(TestCase):
 
     def test_every_record_is_audited_as_done_by_admin(self):
         admin = User.objects.get(username="admin")
-        self.assertEqual(AuditEvent.objects.filter(user=admin).count(), 600 + 10 + 8)
+        self.assertEqual(AuditEvent.objects.exclude(user=admin).count(), 1)  # admin's own
+        self.assertEqual(
+            AuditEvent.objects.filter(user=admin, content_type__model="enterprise").count(),
+            600 + 22 + 12,  # the firms; HNTE candidates' innovation facts; 招引落地日期
+        )
 
     def test_a_second_load_writes_nothing(self):
         before = record_counts()
@@ -114,6 +122,8 @@ class DemoLoadTests(TestCase):
         self.assertEqual(record_counts(), before)
         for kind in ("enterprises", "institutions", "users"):
             self.assertEqual(set(summary["counts"][kind]), {"unchanged"}, kind)
+        for kind, counts in summary["ladder"].items():
+            self.assertEqual(set(counts), {"unchanged"}, kind)
 
     def test_a_load_repairs_a_changed_record_and_a_changed_password(self):
         firm = Enterprise.objects.get(name="浙江青山钢铁有限公司")
@@ -154,3 +164,45 @@ class DatasetTests(TestCase):
         first = dataset.enterprises()
         dataset.enterprises.cache_clear()
         self.assertEqual(dataset.enterprises(), first)
+
+
+class DemoLadderTests(TestCase):
+    """The ladder as the seed report has it on 2023-06-30."""
+
+    AS_OF = datetime.date(2023, 6, 30)
+
+    @classmethod
+    def setUpTestData(cls):
+        demo_load()
+        cls.staff = User.objects.get(username="staff")
+
+    def test_the_pool_holds_24_hnte_and_40_tsme_candidates_for_2023(self):
+        entries = PoolEntry.objects.filter(year=2023)
+        self.assertEqual(entries.filter(tier__code="hnte").count(), 24)
+        self.assertEqual(entries.filter(tier__code="tsme").count(), 40)
+
+    def test_18_firms_were_newly_certified_hnte_in_2023(self):
+        plaques = newly_certified(self.staff, "hnte", 2023)
+        self.assertEqual(plaques.count(), 18)
+        self.assertEqual(sum(1 for q in plaques if q.renewed), 7)
+
+    def test_screening_the_pool_names_what_candidates_lack(self):
+        rows = screening.screen(
+            self.staff, tier=Tier.objects.get(code="hnte"), year=2023, as_of=self.AS_OF
+        )
+        self.assertEqual(len(rows), 24)
+        verdicts = {r.verdict for r in rows}
+        self.assertIn("ineligible", verdicts)
+        self.assertTrue(any("研发费用需再增加" in r.summary() for r in rows))
+
+    def test_alerts_have_work_on_the_report_date(self):
+        self.assertTrue(alerts.recruited_deadlines(self.staff, self.AS_OF))
+        self.assertTrue(alerts.hnte_expiring(self.staff, self.AS_OF))
+        self.assertTrue(list(alerts.tsme_unrenewed(self.staff, self.AS_OF)))
+
+    def test_regional_tiers_are_labelled_examples(self):
+        regional = Tier.objects.filter(region__isnull=False)
+        self.assertEqual(
+            set(regional.values_list("name", flat=True)), {"科技小巨人", "科技领军企业"}
+        )
+        self.assertTrue(all(t.is_example and "示例" in t.criteria for t in regional))

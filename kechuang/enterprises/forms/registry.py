@@ -37,7 +37,14 @@ class EnterpriseForm(StyledFormMixin, forms.ModelForm):
         self.fields["township"].queryset = townships
         if user is not None and user.role == Role.ENTERPRISE:
             # A firm corrects its own profile but not its identity, place or standing.
-            for name in ("credit_code", "township", "above_scale", "status"):
+            for name in (
+                "credit_code",
+                "township",
+                "above_scale",
+                "status",
+                "recruited_on",
+                "dishonest",
+            ):
                 self.fields[name].disabled = True
 
     def clean_credit_code(self):

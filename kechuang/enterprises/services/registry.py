@@ -9,7 +9,14 @@ from kechuang.core.scoping import can_write_region
 from kechuang.enterprises.models import Enterprise
 
 # A firm's own user corrects its profile but not its identity, place or standing.
-OWNER_LOCKED_FIELDS = ("credit_code", "township_id", "above_scale", "status")
+OWNER_LOCKED_FIELDS = (
+    "credit_code",
+    "township_id",
+    "above_scale",
+    "status",
+    "recruited_on",
+    "dishonest",
+)
 
 EDITABLE_FIELDS = (
     "credit_code",
@@ -24,7 +31,21 @@ EDITABLE_FIELDS = (
     "contact_person",
     "contact_phone",
     "status",
+    "tech_field",
+    "recruited_on",
+    "ip_own_rnd",
+    "led_standard",
+    "national_award_top3",
+    "provincial_rnd_institution",
+    "dishonest",
 )
+
+
+def _known(fields: dict) -> dict:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
+    return fields
 
 
 def _check_region(actor: User, enterprise: Enterprise) -> None:
@@ -35,7 +56,7 @@ def _check_region(actor: User, enterprise: Enterprise) -> None:
 @transaction.atomic
 def enterprise_create(*, actor: User, **fields) -> Enterprise:
     """Registers a firm; the actor must be allowed to write in its township."""
-    enterprise = Enterprise(**{k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
+    enterprise = Enterprise(**_known(fields))
     enterprise.credit_code = enterprise.credit_code.strip().upper()
     enterprise.full_clean()
     _check_region(actor, enterprise)
@@ -51,9 +72,8 @@ def enterprise_update(*, actor: User, enterprise: Enterprise, **fields) -> Enter
     stored = Enterprise.objects.editable_by(actor).filter(pk=enterprise.pk).first()
     if stored is None:
         raise PermissionDenied("无权修改该企业")
-    for name, value in fields.items():
-        if name in EDITABLE_FIELDS:
-            setattr(enterprise, name, value)
+    for name, value in _known(fields).items():
+        setattr(enterprise, name, value)
     enterprise.credit_code = enterprise.credit_code.strip().upper()
     if actor.role == Role.ENTERPRISE:
         locked = [n for n in OWNER_LOCKED_FIELDS if getattr(enterprise, n) != getattr(stored, n)]

@@ -181,6 +181,7 @@ def form_data(**overrides) -> dict:
         "contact_person": "孙经理",
         "contact_phone": "13300006666",
         "status": "active",
+        "ip_own_rnd": "on",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v != ""}

@@ -2,9 +2,11 @@
 
 import unicodedata
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from kechuang.demo import dataset
 from kechuang.demo.services import demo_load
 
 COLUMNS = (
@@ -56,6 +58,15 @@ class Command(BaseCommand):
             f"规上制造业企业 {summary['above_scale_manufacturing']} 家，其中有研发活动 "
             f"{summary['rnd_active']} 家，占比 {summary['rnd_share']}%"
         )
+        ladder = summary["ladder"]
+        self.stdout.write(
+            f"培育库 {ladder['pool'].get('created', 0) + ladder['pool'].get('unchanged', 0)} 条"
+            "（2023年高新技术企业培育对象 24 家、科技型中小企业培育对象 40 家），"
+            "2023年新认定高新技术企业 18 家"
+        )
+        # The demo is the seed report's half year: deadlines and expiries read as of then.
+        business_day = settings.KECHUANG_TODAY or dataset.AS_OF.isoformat()
+        self.stdout.write(f"业务日期：{business_day}（环境变量 KECHUANG_TODAY 可改）")
         self.stdout.write("")
         self.stdout.write(f"网址：http://127.0.0.1:{port}/")
         self.stdout.write("演示账号：")
@@ -63,4 +74,5 @@ class Command(BaseCommand):
             self.stdout.write("  " + row)
         self.stdout.write("")
         if not no_serve:
+            settings.KECHUANG_TODAY = business_day  # this process only serves the demo now
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)

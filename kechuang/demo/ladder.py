@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import zlib
 from collections import Counter
 from decimal import Decimal
 
@@ -239,10 +240,11 @@ def _qualify(admin, firm, tier, year, issued_on, i, counter) -> None:
 
 
 def _number(tier, year, firm, i) -> str:
+    serial = zlib.crc32(firm.credit_code.encode())
     if tier.code == "hnte":
-        return f"GR{year}330{firm.credit_code[-5:-1]}{i:02d}"
+        return f"GR{year}330{serial % 10000:04d}{i % 100:02d}"
     if tier.code == "tsme":
-        return f"{year}3311{firm.credit_code[-7:-1]}"
+        return f"{year}3311{serial % 1000000:06d}"
     return f"QT{year}-{tier.rank}-{i:03d}"
 
 

@@ -112,6 +112,31 @@ def ladder_load(admin: User, users: dict[str, User], regions: dict[str, Region])
             _qualify(admin, firm, tiers["hnte"], 2019, _hnte_day(2019, i), i, q_counter)
         _qualify(admin, firm, tiers["hnte"], 2023, D(2023, 1, 16 + i % 10), i, q_counter)
 
+    # The demo firm user's own firm: a large steelmaker, figures for its self-check.
+    _update_firm(
+        admin,
+        qingshan,
+        {
+            "tech_field": TechField.NEW_MATERIALS,
+            "led_standard": True,
+            "provincial_rnd_institution": True,
+        },
+        counts.setdefault("enterprises", Counter()),
+    )
+    for back, year in enumerate((2022, 2021, 2020)):
+        scale = Decimal(1) / (Decimal("1.12") ** back)
+        figures = _figures(
+            Decimal(600000) * scale,
+            Decimal("0.031"),
+            Decimal("0.72"),
+            2150,
+            Decimal("0.13"),
+            Decimal(260000) * scale,
+            (18, 40),
+            9,
+        )
+        _year(admin, qingshan, year, figures, counts.setdefault("years", Counter()))
+
     # Example regional tiers.
     _qualify(admin, qingshan, tiers["qingtian-leader"], 2022, D(2022, 11, 18), 0, q_counter)
     for i, firm in enumerate(holders[2021][:4]):
@@ -138,7 +163,7 @@ def ladder_load(admin: User, users: dict[str, User], regions: dict[str, Region])
         for f in small
         if f not in used and f.production_started_on and f.production_started_on >= D(2020, 3, 1)
     ][:RECRUITED]
-    e_counter = counts.setdefault("enterprises", Counter())
+    e_counter = counts["enterprises"]
     for i, firm in enumerate(recruited):
         recruited_on = firm.production_started_on - datetime.timedelta(days=120)
         _update_firm(admin, firm, {"recruited_on": recruited_on}, e_counter)
@@ -147,7 +172,7 @@ def ladder_load(admin: User, users: dict[str, User], regions: dict[str, Region])
 
     # The pool, with annual figures for screening and visits for coaching.
     pool_counter = counts.setdefault("pool", Counter())
-    year_counter = counts.setdefault("years", Counter())
+    year_counter = counts["years"]
     visit_counter = counts.setdefault("visits", Counter())
     for i, firm in enumerate(hnte_candidates):
         _update_firm(admin, firm, _innovation_facts(firm, i), e_counter)

@@ -113,7 +113,7 @@ class DemoLoadTests(TestCase):
         self.assertEqual(AuditEvent.objects.exclude(user=admin).count(), 1)  # admin's own
         self.assertEqual(
             AuditEvent.objects.filter(user=admin, content_type__model="enterprise").count(),
-            600 + 22 + 12,  # the firms; HNTE candidates' innovation facts; 招引落地日期
+            600 + 1 + 22 + 12,  # firms; 青山钢铁's and HNTE candidates' facts; 招引落地日期
         )
 
     def test_a_second_load_writes_nothing(self):

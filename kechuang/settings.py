@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "kechuang.enterprises",
     "kechuang.institutions",
     "kechuang.eligibility",
+    "kechuang.indicators",
     "kechuang.demo",
 ]
 

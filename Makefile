@@ -30,15 +30,18 @@ demo: install
 test: install chromium
 	$(BIN)/ruff check .
 	$(BIN)/kechuang makemigrations --check --dry-run >/dev/null
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 --dist loadscope
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/kechuang makemigrations --check --dry-run
 
+# make bench [ROWS=5000] [FIRMS=60000] [MONTHS=24] [ONLY=excel|indicators] [BENCH_ARGS=--plans];
+# on PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/kechuang_bench make bench
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(if $(ROWS),--rows $(ROWS)) $(if $(FIRMS),--firms $(FIRMS)) \
+	  $(if $(MONTHS),--months $(MONTHS)) $(if $(ONLY),--only $(ONLY)) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var/static

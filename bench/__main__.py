@@ -1,84 +1,76 @@
-"""`make bench`: Excel round trip and scoped list queries at county scale.
+"""`make bench`: the Excel round trip and scoped lists at county scale (bench.excel), and
+the bottom-up indicators of a synthetic province against hand-written SQL
+(bench.indicators). Every figure is printed next to a reference measured in the same
+run on the same database.
 
-Each figure is printed with its ratio to a reference measured in the same run:
-the Excel import against a bare calamine read of the same file, the scoped list
-query against the same query filtered by hand on the township's id.
+Runs on a throw-away database: a temporary SQLite file by default, or, with
+DATABASE_URL=postgres://postgres@127.0.0.1:5432/kechuang_bench, a PostgreSQL database of
+that name (it must contain "bench"), created before and dropped after.
 """
 
 import argparse
 import os
-import statistics
-import tempfile
-import time
-from pathlib import Path
 
-
-def timed(fn, repeat: int = 5) -> float:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+from bench.common import scratch_database
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=5000, help="企业数")
-    args = parser.parse_args()
-
-    workdir = Path(tempfile.mkdtemp(prefix="kechuang-bench-"))
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kechuang.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from python_calamine import CalamineWorkbook
-
-    from kechuang.bench_support import seed_enterprises
-
-    actor, liaison, township = seed_enterprises(args.rows)
-    from kechuang.core import excel
-    from kechuang.enterprises.models import Enterprise
-
-    spec = excel.get_spec("enterprises")
-    objects = list(spec.queryset(actor))
-    content = excel.write_workbook(spec, objects)
-    path = workdir / "export.xlsx"
-    path.write_bytes(content)
-
-    ref_read = timed(
-        lambda: CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    t_export = timed(lambda: excel.write_workbook(spec, spec.queryset(actor)), repeat=3)
-    t_import = timed(lambda: excel.run_import(spec, content, actor, dry_run=True), repeat=3)
-    result = excel.run_import(spec, content, actor, dry_run=True)
-    assert result.ok and result.count("unchanged") == args.rows, result.errors[:3]
+    parser.add_argument("--rows", type=int, default=5000, help="Excel 基准的企业数")
+    parser.add_argument("--firms", type=int, default=60_000, help="指标基准的规上企业数")
+    parser.add_argument(
+        "--months", type=int, default=24, help="指标基准的月份数（自 2022-01 起，至少 13）"
+    )
+    parser.add_argument("--period", default="2023-04", help="测量的期间（默认 2023-04）")
+    parser.add_argument("--repeat", type=int, default=7, help="汇总与参照各重复次数（取中位数）")
+    parser.add_argument("--calls", type=int, default=50, help="单县驾驶舱调用次数")
+    parser.add_argument("--only", choices=["excel", "indicators"], help="只运行其中一项基准")
+    parser.add_argument(
+        "--published",
+        action="store_true",
+        help="也导入汇总项的统计局公布数（驾驶舱走公布数而非实时汇总）",
+    )
+    parser.add_argument("--plans", action="store_true", help="总是打印查询与查询计划")
+    parser.add_argument("--keep-db", action="store_true", help="保留临时数据库以便检查")
+    args = parser.parse_args()
+    if args.months < 13 and args.only != "excel":
+        parser.error("--months 至少为 13（可比口径增长需要上年同期）")
+    if args.period < "2023-01" and args.only != "excel":
+        parser.error("--period 应在 2023 年（与上年同期比较）")
 
-    def scoped():
-        list(Enterprise.objects.visible_to(liaison).select_related("township")[:30])
-        Enterprise.objects.visible_to(liaison).count()
+    drop = scratch_database()
+    print(f"数据库：{os.environ['DATABASE_URL']}")
+    try:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kechuang.settings")
+        import django
 
-    def by_hand():
-        list(Enterprise.objects.filter(township_id=township.pk).select_related("township")[:30])
-        Enterprise.objects.filter(township_id=township.pk).count()
+        django.setup()
+        from django.core.management import call_command
 
-    ref_list = timed(by_hand, repeat=50)
-    t_list = timed(scoped, repeat=50)
+        call_command("migrate", verbosity=0)
+        if args.only != "indicators":
+            from bench import excel
 
-    print(f"企业 {args.rows} 家（SQLite，2 核）")
-    print(f"{'项目':<28}{'耗时':>12}{'参照':>12}{'倍数':>8}")
-    rows = [
-        ("导出 Excel", t_export, ref_read),
-        ("导入预检（逐行校验）", t_import, ref_read),
-        ("联络员列表首页（范围限定）", t_list, ref_list),
-    ]
-    for name, value, ref in rows:
-        print(f"{name:<28}{value * 1000:>10.1f}ms{ref * 1000:>10.1f}ms{value / ref:>8.1f}")
-    print("参照：导出与导入对照 calamine 读取同一文件；列表对照手写的乡镇过滤查询。")
+            excel.run(args.rows)
+        if args.only != "excel":
+            from bench import indicators
+
+            indicators.run(
+                args.firms,
+                args.months,
+                args.period,
+                args.repeat,
+                args.calls,
+                args.plans,
+                args.published,
+            )
+    finally:
+        if args.keep_db:
+            print(f"临时数据库已保留：{os.environ['DATABASE_URL']}")
+        else:
+            drop()
 
 
 if __name__ == "__main__":

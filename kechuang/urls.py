@@ -11,6 +11,7 @@ urlpatterns = [
     path("enterprises/", include("kechuang.enterprises.urls")),
     path("institutions/", include("kechuang.institutions.urls")),
     path("eligibility/", include("kechuang.eligibility.urls")),
+    path("indicators/", include("kechuang.indicators.urls")),
     path("imports/", include("kechuang.core.import_urls")),
     path("", include("kechuang.core.urls")),
 ]

@@ -38,6 +38,14 @@ def _value(record, attname: str) -> Any:
     return jsonable(value)
 
 
+def _live_value(instance, attname: str) -> Any:
+    """The saved instance's value: its related objects are usually loaded already."""
+    field = instance._meta.get_field(attname.removesuffix("_id"))
+    if field.is_relation and getattr(instance, attname) is not None:
+        return str(getattr(instance, field.name))
+    return jsonable(getattr(instance, attname))
+
+
 def _field_values(history_instance, fields: list[str]) -> dict[str, Any]:
     return {name: _value(history_instance, name) for name in fields}
 
@@ -77,7 +85,7 @@ def record_event(sender, instance, history_instance, history_user=None, **kwargs
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     if action == "create":
-        after = _field_values(history_instance, fields)
+        after = {name: _live_value(instance, name) for name in fields}
     elif action == "delete":
         before = _field_values(history_instance, fields)
     else:
@@ -91,7 +99,7 @@ def record_event(sender, instance, history_instance, history_user=None, **kwargs
             for change in delta.changes:
                 attname = history_instance._meta.get_field(change.field).attname
                 before[attname] = _value(previous, attname)
-                after[attname] = _value(history_instance, attname)
+                after[attname] = _live_value(instance, attname)
     user = history_instance.history_user
     AuditEvent.objects.create(
         at=history_instance.history_date,

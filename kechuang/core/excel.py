@@ -126,6 +126,11 @@ class SheetSpec:
     def save(self, form: forms.ModelForm, user) -> models.Model:
         raise NotImplementedError
 
+    def check_rows(self, rows: list[RowOutcome], context: dict[str, Any]) -> list[RowError]:
+        """Rules across the file: run on the rows whose forms are valid, before anything is
+        written (e.g. a part not above its whole given on another row)."""
+        return []
+
     def check_permission(self, form: forms.ModelForm, user) -> str | None:
         """A Chinese reason the user may not write this row, or None."""
         return None
@@ -282,6 +287,8 @@ def run_import(spec: SheetSpec, content: bytes, user, *, dry_run: bool) -> Impor
         shown = spec.describe_key(key) if key is not None else ""
         result.rows.append(RowOutcome(row_number, shown, spec.label(data), action, changes, form))
 
+    if result.rows:
+        result.errors.extend(spec.check_rows(result.rows, form_kwargs))
     result.errors.sort(key=lambda e: e.row)
     if result.errors or dry_run:
         return result

@@ -19,6 +19,7 @@ from kechuang.core.choices import Role
 from kechuang.core.models import Region, User
 from kechuang.core.services import user_create, user_set_password, user_update
 from kechuang.demo import dataset
+from kechuang.demo.indicators import indicators_load
 from kechuang.demo.ladder import ladder_load
 from kechuang.enterprises.choices import EnterpriseStatus
 from kechuang.enterprises.models import Enterprise
@@ -49,10 +50,12 @@ def demo_load(*, password: str = dataset.PASSWORD) -> dict:
             }
             users.append(_ensure_user(admin, spec, regions, password, counts["users"], **bound))
         ladder = ladder_load(admin, {u.username: u for u in users}, regions)
+        indicators = indicators_load(admin)
     return {
         "seconds": round(time.perf_counter() - started, 2),
         "counts": {kind: dict(counter) for kind, counter in counts.items()},
         "ladder": ladder,
+        "indicators": indicators,
         **rnd_figures(),
         "logins": [login_row(user, password) for user in users],
     }

@@ -1,0 +1,67 @@
+"""The leaders' dashboard: thin over the selectors; charts load their data from the API."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.urls import reverse
+
+from kechuang.core.choices import RegionLevel
+from kechuang.core.models import Region
+from kechuang.indicators import engine, navigation, selectors
+
+
+def dashboard(request):
+    """Whoever may see a region's figures (bureau, liaisons, viewers, commissioners)."""
+    user = request.user
+    regions = navigation.dashboard_regions(user)
+    if not regions:
+        raise PermissionDenied("无权查看主要指标")
+    region = _chosen(regions, request.GET.get("region")) or _default_region(user, regions)
+    periods = navigation.periods_with_data(region)
+    period = request.GET.get("period") or (periods[-1] if periods else None)
+    table = None
+    error = None
+    if period:
+        try:
+            table = selectors.indicator_table(user, region, period)
+        except engine.IndicatorError as exc:
+            error = str(exc)
+    has_children = Region.objects.filter(parent=region).exists()
+    return render(
+        request,
+        "indicators/dashboard.html",
+        {
+            "regions": regions,
+            "region": region,
+            "periods": periods,
+            "period": period,
+            "table": table,
+            "error": error,
+            "has_children": has_children,
+            "parent": region.parent if region.parent_id else None,
+            "dashboard_config": {
+                "region": region.code,
+                "parent": region.parent.code if region.parent_id else None,
+                "period": period,
+                "years": navigation.years_with_data(region),
+                "urls": {
+                    "trend": reverse("indicators:api_trend"),
+                    "yearly": reverse("indicators:api_yearly"),
+                    "ranking": reverse("indicators:api_ranking"),
+                    "children": reverse("indicators:api_children"),
+                    "page": reverse("indicators:dashboard"),
+                },
+            },
+        },
+    )
+
+
+def _chosen(regions, code):
+    return next((r for r in regions if r.code == code), None) if code else None
+
+
+def _default_region(user, regions):
+    own = next((r for r in regions if r.pk == user.region_id), None)
+    if own is not None:
+        return own
+    counties = [r for r in regions if r.level == RegionLevel.COUNTY]
+    return (counties or regions)[0]

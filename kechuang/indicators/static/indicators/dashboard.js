@@ -49,7 +49,8 @@
       const tr = document.createElement("tr");
       if (row.region === config.region) tr.className = "table-primary";
       tr.append(cell(row.position ? row.position + " / " + row.of : "无数据"), cell(row.region_name),
-        cell(row.display), cell(row.yoy_display), cell(row.gap_to_above));
+        cell(row.display), cell(row.yoy_display),
+        cell(row.gap_to_above === null || row.gap_to_above === undefined ? null : row.gap_to_above + " 个百分点"));
       return tr;
     }));
   }

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "kechuang.institutions",
     "kechuang.eligibility",
     "kechuang.indicators",
+    "kechuang.transfer",
     "kechuang.demo",
 ]
 

@@ -6,6 +6,8 @@ app_name = "indicators"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("sources/", views.sources, name="sources"),
+    path("firms/", views.firms, name="firms"),
     path("api/table/", api.IndicatorTableView.as_view(), name="api_table"),
     path("api/trend/", api.TrendView.as_view(), name="api_trend"),
     path("api/yearly/", api.YearlyView.as_view(), name="api_yearly"),

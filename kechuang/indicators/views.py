@@ -1,12 +1,14 @@
 """The leaders' dashboard: thin over the selectors; charts load their data from the API."""
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
 from kechuang.core.choices import RegionLevel
 from kechuang.core.models import Region
 from kechuang.indicators import engine, navigation, selectors
+from kechuang.indicators.models import DataElement
 
 
 def dashboard(request):
@@ -65,3 +67,38 @@ def _default_region(user, regions):
         return own
     counties = [r for r in regions if r.level == RegionLevel.COUNTY]
     return (counties or regions)[0]
+
+
+def sources(request):
+    """Whoever may see the region: the bottom-up figures against the published ones."""
+    region, period = _region_period(request)
+    try:
+        data = selectors.bottom_up_vs_published(request.user, region, period)
+    except engine.IndicatorError as exc:
+        raise Http404(str(exc)) from exc
+    return render(request, "indicators/sources.html", {"data": data, "region": region})
+
+
+def firms(request):
+    """Whoever may see the region: the firms behind a bottom-up figure, by growth contribution.
+    Firm rows are limited to the firms the user may see."""
+    region, period = _region_period(request)
+    element = request.GET.get("element", "tech_dev_expense")
+    try:
+        data = selectors.contributors(request.user, region, period, element)
+    except engine.IndicatorError as exc:
+        raise Http404(str(exc)) from exc
+    elements = DataElement.objects.exclude(aggregation="").order_by("code")
+    return render(
+        request, "indicators/firms.html", {"data": data, "region": region, "elements": elements}
+    )
+
+
+def _region_period(request):
+    code, period = request.GET.get("region", ""), request.GET.get("period", "")
+    region = Region.objects.filter(code=code).first()
+    if region is None or not period:
+        raise Http404("请指定区域和期间")
+    if not selectors.can_see_figures(request.user, region):
+        raise PermissionDenied(f"无权查看{region.name}的指标")
+    return region, period

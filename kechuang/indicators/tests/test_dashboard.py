@@ -77,3 +77,41 @@ class DashboardTest(IndicatorTestCase):
         )
         self.assertEqual(response.status_code, 400)
         self.assertIn("期间", response.json()["detail"])
+
+
+class SourcesAndFirmsTest(IndicatorTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.firm_a = cls.firm(801, cls.township_a, "鹤城甲阀门有限公司")
+        cls.firm_b = cls.firm(802, cls.township_b, "温溪乙阀门有限公司")
+        for firm, now, before in (
+            (cls.firm_a, 9_000_000, 5_000_000),
+            (cls.firm_b, 4_000_000, 3_500_000),
+        ):
+            cls.month(firm, "2023-04", revenue=now * 30, tech_dev_expense=now, rnd_active=True)
+            cls.month(
+                firm, "2022-04", revenue=before * 30, tech_dev_expense=before, rnd_active=True
+            )
+        cls.value(cls.county, "2023-04", "tech_dev_expense", 13_500_000, published_yoy="41.00")
+
+    def test_the_comparison_shows_published_and_bottom_up_side_by_side(self):
+        self.client.force_login(self.staff)
+        response = self.client.get(
+            "/indicators/sources/", {"region": "331121", "period": "2023-04"}
+        )
+        row = next(
+            e for e in response.context["data"]["elements"] if e["code"] == "tech_dev_expense"
+        )
+        self.assertEqual((row["published"], row["bottom_up"]), (13_500_000, 13_000_000))
+        self.assertEqual(row["published_yoy"], 41.0)
+
+    def test_firms_are_listed_largest_contribution_first_and_scoped(self):
+        query = {"region": "331121", "period": "2023-04", "element": "tech_dev_expense"}
+        self.client.force_login(self.staff)
+        rows = self.client.get("/indicators/firms/", query).context["data"]["rows"]
+        self.assertEqual([r["enterprise"] for r in rows], [self.firm_a.name, self.firm_b.name])
+        self.client.force_login(self.liaison_b)
+        self.assertEqual(self.client.get("/indicators/firms/", query).status_code, 403)
+        self.client.force_login(self.ent_user_a)
+        self.assertEqual(self.client.get("/indicators/sources/", query).status_code, 403)

@@ -37,11 +37,13 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/kechuang makemigrations --check --dry-run
 
-# make bench [ROWS=5000] [FIRMS=60000] [MONTHS=24] [ONLY=excel|indicators] [BENCH_ARGS=--plans];
+# make bench [ROWS=5000] [FIRMS=60000] [MONTHS=24] [ACHIEVEMENTS=100000]
+#   [ONLY=excel|indicators|matching] [BENCH_ARGS=--plans];
 # on PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/kechuang_bench make bench
 bench: install
 	$(BIN)/python -m bench $(if $(ROWS),--rows $(ROWS)) $(if $(FIRMS),--firms $(FIRMS)) \
-	  $(if $(MONTHS),--months $(MONTHS)) $(if $(ONLY),--only $(ONLY)) $(BENCH_ARGS)
+	  $(if $(MONTHS),--months $(MONTHS)) $(if $(ACHIEVEMENTS),--achievements $(ACHIEVEMENTS)) \
+	  $(if $(ONLY),--only $(ONLY)) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var/static

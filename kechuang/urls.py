@@ -12,6 +12,7 @@ urlpatterns = [
     path("institutions/", include("kechuang.institutions.urls")),
     path("eligibility/", include("kechuang.eligibility.urls")),
     path("indicators/", include("kechuang.indicators.urls")),
+    path("transfer/", include("kechuang.transfer.urls")),
     path("imports/", include("kechuang.core.import_urls")),
     path("", include("kechuang.core.urls")),
 ]

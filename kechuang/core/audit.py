@@ -46,6 +46,17 @@ def _live_value(instance, attname: str) -> Any:
     return jsonable(getattr(instance, attname))
 
 
+def _m2m_names(record, name: str) -> list[str]:
+    """A many-to-many field of a historical record (simple-history m2m_fields) as names."""
+    from simple_history.utils import get_m2m_reverse_field_name
+
+    field = record.instance_type._meta.get_field(name)
+    target = get_m2m_reverse_field_name(field)
+    ids = list(getattr(record, name).order_by(target).values_list(target, flat=True))
+    found = field.related_model._base_manager.in_bulk(ids)
+    return [str(found.get(pk, pk)) for pk in ids]
+
+
 def _field_values(history_instance, fields: list[str]) -> dict[str, Any]:
     return {name: _value(history_instance, name) for name in fields}
 
@@ -96,7 +107,12 @@ def record_event(sender, instance, history_instance, history_user=None, **kwargs
             delta = history_instance.diff_against(previous)
             if not delta.changes:
                 return  # a save that changed nothing tracked (e.g. last login)
+            m2m = {f.name for f in getattr(history_instance, "_history_m2m_fields", [])}
             for change in delta.changes:
+                if change.field in m2m:
+                    before[change.field] = _m2m_names(previous, change.field)
+                    after[change.field] = _m2m_names(history_instance, change.field)
+                    continue
                 attname = history_instance._meta.get_field(change.field).attname
                 before[attname] = _value(previous, attname)
                 after[attname] = _live_value(instance, attname)

@@ -8,6 +8,8 @@ is written; a file with one bad row writes nothing.
 
 from __future__ import annotations
 
+import threading
+
 from kechuang.core.excel import Column, RowError, SheetSpec, region_lookup, register, yes_no
 from kechuang.core.scoping import is_bureau
 from kechuang.core.validators import normalize_credit_code
@@ -18,6 +20,7 @@ from kechuang.indicators.forms import EnterpriseMonthImportForm, StatsRowForm
 from kechuang.indicators.models import DataElement, DataValue, EnterpriseMonth
 from kechuang.indicators.services import (
     FIRM_ELEMENTS,
+    TotalsBatch,
     check_value_rows,
     firm_facts,
     firm_neighbours,
@@ -250,6 +253,10 @@ class EnterpriseMonthSheet(SheetSpec):
         name = data.get("name") or normalize_credit_code(data.get("credit_code", ""))
         return f"{name} {data.get('period', '')}"
 
+    # The file being written (per thread): its bottom-up totals are refreshed once, after the
+    # last row run_import saves in its transaction, not once per row.
+    pending = threading.local()
+
     def form_kwargs(self, user):
         # Firms the user cannot see read as unregistered, so imports reveal nothing.
         visible = Enterprise.objects.visible_to(user).select_related("township")
@@ -274,18 +281,32 @@ class EnterpriseMonthSheet(SheetSpec):
             [o.form.enterprise.pk for o in rows], {o.form.cleaned_data["period"] for o in rows}
         )
         violations = engine.check_rules(facts, rule_elements(), stored)
+        # run_import saves exactly the rows not "unchanged" once nothing is wrong (a file
+        # with errors saves nothing, and the next file starts over here).
+        self.pending.file = context.get("enterprises")
+        self.pending.left = sum(1 for o in rows if o.action != "unchanged")
+        self.pending.batch = TotalsBatch()
         return _violation_errors(violations, where, "")
 
     def save(self, form, user):
         data = form.cleaned_data
         figures = {name: data[name] for name in (*FIRM_ELEMENTS, "rnd_active", "hitech")}
-        return write_month(
+        pending = self.pending
+        batched = getattr(pending, "file", None) is form.enterprises and pending.left > 0
+        record = write_month(
             actor=user,
             enterprise=form.enterprise,
             period=data["period"],
             figures=figures,
             check_rules=False,
+            totals=pending.batch if batched else None,
         )
+        if batched:
+            pending.left -= 1
+            if pending.left == 0:
+                pending.batch.flush()
+                pending.file = None
+        return record
 
 
 register(StatsSheet())

@@ -205,3 +205,43 @@ class EnterpriseMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.period}"
+
+
+class RegionPeriodTotal(models.Model):
+    """Derived data: a county's or township's bottom-up figure of one element for one period,
+    summed from EnterpriseMonth, with the comparable-basis pair of a 'sum' element (this
+    year's and last year's sums over the firms present in both years' same period, grouped by
+    where the firm is this year; null when no firm is in both). Written only by
+    services.totals_refresh and the EnterpriseMonth writes, in their transaction; read by
+    selectors.bottom_up* and comparable_growth (cities and provinces add up their counties).
+    `aggregation` is the element's aggregation the row was computed with, so a changed
+    definition is noticed (the selectors then compute that element live). Not audited."""
+
+    region = models.ForeignKey(
+        "core.Region", verbose_name="区域", on_delete=models.CASCADE, related_name="+"
+    )
+    period = models.CharField("期间", max_length=7)
+    element = models.ForeignKey(
+        DataElement, verbose_name="数据项", on_delete=models.CASCADE, related_name="+"
+    )
+    aggregation = models.CharField("汇总方式", max_length=40)
+    value = models.DecimalField("汇总值", max_digits=24, decimal_places=2)
+    comparable_current = models.DecimalField(
+        "可比口径本期", max_digits=24, decimal_places=2, null=True, blank=True
+    )
+    comparable_previous = models.DecimalField(
+        "可比口径上年同期", max_digits=24, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = "企业数据汇总"
+        verbose_name_plural = "企业数据汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "period", "element"], name="region_period_total_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["period", "region"])]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.period} {self.element_id}"

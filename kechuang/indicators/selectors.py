@@ -7,8 +7,13 @@ computed on the fly from EnterpriseMonth. Growth: the published figure when the 
 one; for a bottom-up value the comparable-basis growth (same firms in both years); otherwise
 value / last year's same period − 1.
 
-Bottom-up figures are one grouped query per period family over EnterpriseMonth (its county
-and township columns are denormalized for this), never loops over firm rows.
+Bottom-up figures and comparable-basis sums are read from RegionPeriodTotal, the county and
+township totals the services keep in step with every EnterpriseMonth write (cities and
+provinces add up their counties): one small query each, whatever the number of firms. An
+element whose totals were computed with another aggregation than the one asked (or are
+missing from a region's period) is computed live from EnterpriseMonth instead, one grouped
+query per region level (`live_bottom_up_many`, `live_comparable_growth`: the same figures
+without the totals, kept as their reference).
 
 Who sees what: a user sees the figures of the regions in their scope (core.scoping). Bureau
 staff and leaders also see the region-level figures of their region's siblings (the city's
@@ -34,7 +39,14 @@ from kechuang.core.choices import BUREAU_ROLES, READ_ONLY_REGION_ROLES, RegionLe
 from kechuang.core.models import Region, User
 from kechuang.indicators import engine
 from kechuang.indicators.choices import GrowthSource, IndicatorKind, ValueSource
-from kechuang.indicators.models import DataElement, DataValue, EnterpriseMonth, Indicator, Target
+from kechuang.indicators.models import (
+    DataElement,
+    DataValue,
+    EnterpriseMonth,
+    Indicator,
+    RegionPeriodTotal,
+    Target,
+)
 
 # Which stored source wins; the on-the-fly bottom-up figure comes after all of them.
 PRECEDENCE = {ValueSource.STATS_BUREAU: 0, ValueSource.MANUAL: 1, ValueSource.COMPUTED: 2}
@@ -44,6 +56,8 @@ GROWTH_LABELS = dict(GrowthSource.choices)
 # Fields of EnterpriseMonth an aggregation may name.
 SUM_FIELDS = {"revenue", "tech_dev_expense", "value_added"}
 FLAG_FIELDS = {"manufacturing", "rnd_active", "hitech"}
+# 'contracts:turnover': 技术市场交易额, summed from the transfer app's technology contracts.
+CONTRACTS = "contracts"
 CENT = Decimal("0.01")
 
 
@@ -147,12 +161,16 @@ def parse_aggregation(text: str) -> Aggregation | None:
         if not set(flags) <= FLAG_FIELDS:
             raise ValueError(f"bad aggregation {text!r}")
         return Aggregation("count", None, flags)
+    if op == CONTRACTS and rest == "turnover":
+        return Aggregation(CONTRACTS, rest, ())
     raise ValueError(f"bad aggregation {text!r}")
 
 
-def _aggregated_elements() -> dict[str, Aggregation]:
+def _aggregated_elements(*, contracts: bool = False) -> dict[str, Aggregation]:
+    """Elements summed from firm data (and, with `contracts`, from technology contracts)."""
     rows = DataElement.objects.exclude(aggregation="").values_list("code", "aggregation")
-    return {code: parse_aggregation(text) for code, text in rows}
+    found = {code: parse_aggregation(text) for code, text in rows}
+    return {code: agg for code, agg in found.items() if contracts or agg.op != CONTRACTS}
 
 
 def _orm_aggregate(agg: Aggregation):
@@ -200,21 +218,10 @@ def bottom_up_many(
     return _bottom_up_requests([(_as_regions(regions), list(periods))], aggregations)
 
 
-def _bottom_up_requests(
+def _wanted(
     requests: list[tuple[list[Region], list[str]]],
-    aggregations: dict[str, Aggregation] | None = None,
-) -> dict[str, dict[int, dict[str, Decimal]]]:
-    """bottom_up_many for several (regions, periods) requests in one grouped query per
-    region level: the dashboard needs its siblings for one period and itself for three."""
-    aggregations = _aggregated_elements() if aggregations is None else aggregations
-    result: dict[str, dict[int, dict[str, Decimal]]] = {}
-    for _, periods in requests:
-        for period in periods:
-            result.setdefault(period, {})
-    if not aggregations:
-        return result
-    annotations = {code: _orm_aggregate(agg) for code, agg in aggregations.items()}
-    # column → (column id, period) → the asked region ids it adds into.
+) -> dict[str, dict[tuple[int, str], set[int]]]:
+    """column → (column id, period) → the asked region ids it adds into."""
     wanted: dict[str, dict[tuple[int, str], set[int]]] = {}
     for regions, periods in requests:
         if not regions or not periods:
@@ -224,20 +231,129 @@ def _bottom_up_requests(
             for column_id, region_ids in targets.items():
                 for period in periods:
                     into.setdefault((column_id, period), set()).update(region_ids)
-    for column, into in wanted.items():
-        by_periods: dict[frozenset, set[int]] = {}
-        for column_id, period in into:
-            by_periods.setdefault(column_id, set()).add(period)
-        # Columns asked for the same periods share one condition.
-        groups: dict[frozenset, list[int]] = {}
-        for column_id, periods in by_periods.items():
-            groups.setdefault(frozenset(periods), []).append(column_id)
-        condition = Q()
-        for periods, ids in groups.items():
-            period_q = Q(period=next(iter(periods))) if len(periods) == 1 else Q(period__in=periods)
-            condition |= Q(**{f"{column}__in": ids}) & period_q
+    return wanted
+
+
+def _period_condition(field: str, into) -> Q:
+    """(id, period) pairs as a condition: ids asked for the same periods share one term."""
+    by_periods: dict[int, set[str]] = {}
+    for column_id, period in into:
+        by_periods.setdefault(column_id, set()).add(period)
+    groups: dict[frozenset, list[int]] = {}
+    for column_id, periods in by_periods.items():
+        groups.setdefault(frozenset(periods), []).append(column_id)
+    condition = Q()
+    for periods, ids in groups.items():
+        period_q = Q(period=next(iter(periods))) if len(periods) == 1 else Q(period__in=periods)
+        condition |= Q(**{f"{field}__in": ids}) & period_q
+    return condition
+
+
+def _bottom_up_requests(
+    requests: list[tuple[list[Region], list[str]]],
+    aggregations: dict[str, Aggregation] | None = None,
+) -> dict[str, dict[int, dict[str, Decimal]]]:
+    """The firm-data figures below, plus the 'contracts:turnover' elements read from the
+    transfer app (one grouped query for all the requests)."""
+    if aggregations is None:
+        aggregations = _aggregated_elements(contracts=True)
+    firms = {code: agg for code, agg in aggregations.items() if agg.op != CONTRACTS}
+    result = _firm_bottom_up_requests(requests, firms)
+    codes = [code for code, agg in aggregations.items() if agg.op == CONTRACTS]
+    if not codes:
+        return result
+    from kechuang.transfer.selectors import turnover_by_region
+
+    regions = {r.pk: r for asked, _ in requests for r in asked}
+    periods = sorted({p for _, asked in requests for p in asked})
+    wanted = {(r.pk, p) for asked, ps in requests for r in asked for p in ps}
+    for period, by_region in turnover_by_region(regions.values(), periods).items():
+        for region_id, value in by_region.items():
+            if (region_id, period) in wanted:
+                figures = result.setdefault(period, {}).setdefault(region_id, {})
+                figures.update(dict.fromkeys(codes, value))
+    return result
+
+
+def _firm_bottom_up_requests(
+    requests: list[tuple[list[Region], list[str]]],
+    aggregations: dict[str, Aggregation] | None = None,
+) -> dict[str, dict[int, dict[str, Decimal]]]:
+    """bottom_up_many for several (regions, periods) requests in one query of the totals:
+    the dashboard needs its siblings for one period and itself for three."""
+    aggregations = _aggregated_elements() if aggregations is None else aggregations
+    result: dict[str, dict[int, dict[str, Decimal]]] = {}
+    for _, periods in requests:
+        for period in periods:
+            result.setdefault(period, {})
+    if not aggregations:
+        return result
+    # The totals hold counties and townships alike: one (region id, period) space.
+    into: dict[tuple[int, str], set[int]] = {}
+    for targets in _wanted(requests).values():
+        for key, region_ids in targets.items():
+            into.setdefault(key, set()).update(region_ids)
+    if not into:
+        return result
+    rows = (
+        RegionPeriodTotal.objects.filter(
+            _period_condition("region_id", into), element__code__in=list(aggregations)
+        )
+        .order_by()
+        .values_list("region_id", "period", "element__code", "aggregation", "value")
+    )
+    parsed: dict[str, Aggregation | None] = {}
+    found: dict[tuple[int, str], dict[str, Decimal]] = {}
+    stale: set[str] = set()
+    for region_id, period, code, text, value in rows:
+        if text not in parsed:
+            parsed[text] = parse_aggregation(text)
+        agg = aggregations[code]
+        if parsed[text] != agg:
+            stale.add(code)
+            continue
+        found.setdefault((region_id, period), {})[code] = (
+            Decimal(int(value)) if agg.op == "count" else value
+        )
+    for figures in found.values():
+        stale.update(code for code in aggregations if code not in figures)
+    for key, figures in found.items():
+        period = key[1]
+        for region_id in into[key]:
+            target = result[period].setdefault(region_id, {})
+            for code, value in figures.items():
+                target[code] = target.get(code, Decimal(0)) + value
+    if stale:
+        live = _live_bottom_up_requests(requests, {c: aggregations[c] for c in stale})
+        for period, by_region in live.items():
+            for region_id, figures in by_region.items():
+                result[period].setdefault(region_id, {}).update(figures)
+    return result
+
+
+def live_bottom_up_many(
+    regions, periods: Iterable[str], aggregations: dict[str, Aggregation] | None = None
+) -> dict[str, dict[int, dict[str, Decimal]]]:
+    """bottom_up_many computed from EnterpriseMonth without the totals (their reference)."""
+    return _live_bottom_up_requests([(_as_regions(regions), list(periods))], aggregations)
+
+
+def _live_bottom_up_requests(
+    requests: list[tuple[list[Region], list[str]]],
+    aggregations: dict[str, Aggregation] | None = None,
+) -> dict[str, dict[int, dict[str, Decimal]]]:
+    """_bottom_up_requests from EnterpriseMonth, one grouped query per region level."""
+    aggregations = _aggregated_elements() if aggregations is None else aggregations
+    result: dict[str, dict[int, dict[str, Decimal]]] = {}
+    for _, periods in requests:
+        for period in periods:
+            result.setdefault(period, {})
+    if not aggregations:
+        return result
+    annotations = {code: _orm_aggregate(agg) for code, agg in aggregations.items()}
+    for column, into in _wanted(requests).items():
         rows = (
-            EnterpriseMonth.objects.filter(condition)
+            EnterpriseMonth.objects.filter(_period_condition(column, into))
             .order_by()
             .values(column, "period")
             .annotate(**annotations)
@@ -262,8 +378,60 @@ def _comparable_sums(
     regions, period: str, aggregations: dict[str, Aggregation] | None = None
 ) -> dict[int, dict[str, tuple[Decimal, Decimal]]]:
     """{region id: {element code: (this year, last year)}} summed over the firms present in
-    both this period and last year's same period (an inner join on the firm), grouped by where
-    the firm is this year. Only 'sum' elements: a firm count has no comparable growth."""
+    both this period and last year's same period, grouped by where the firm is this year, as
+    the totals keep them (one query). Only 'sum' elements: a firm count has no comparable
+    growth. Regions without a firm in both years are left out."""
+    regions = _as_regions(regions)
+    aggregations = _aggregated_elements() if aggregations is None else aggregations
+    sums = {code: agg for code, agg in aggregations.items() if agg.op == "sum"}
+    result: dict[int, dict[str, tuple[Decimal, Decimal]]] = {}
+    if not regions or not sums:
+        return result
+    into: dict[int, list[int]] = {}
+    for targets in _grouping(regions).values():
+        for column_id, region_ids in targets.items():
+            into.setdefault(column_id, []).extend(region_ids)
+    rows = (
+        RegionPeriodTotal.objects.filter(
+            region_id__in=list(into), period=period, element__code__in=list(sums)
+        )
+        .order_by()
+        .values_list(
+            "region_id", "element__code", "aggregation", "comparable_current", "comparable_previous"
+        )
+    )
+    parsed: dict[str, Aggregation | None] = {}
+    stale: set[str] = set()
+    found: dict[int, dict[str, tuple[Decimal, Decimal] | None]] = {}
+    for region_id, code, text, now, before in rows:
+        if text not in parsed:
+            parsed[text] = parse_aggregation(text)
+        if parsed[text] != sums[code]:
+            stale.add(code)
+            continue
+        found.setdefault(region_id, {})[code] = None if now is None else (now, before)
+    for figures in found.values():
+        stale.update(code for code in sums if code not in figures)
+    for column_id, figures in found.items():
+        for code, pair in figures.items():
+            if pair is None:  # no firm of this region in both years
+                continue
+            for region_id in into[column_id]:
+                target = result.setdefault(region_id, {})
+                old_now, old_before = target.get(code, (Decimal(0), Decimal(0)))
+                target[code] = (old_now + pair[0], old_before + pair[1])
+    if stale:
+        live = _live_comparable_sums(regions, period, {c: sums[c] for c in stale})
+        for region_id, figures in live.items():
+            result.setdefault(region_id, {}).update(figures)
+    return result
+
+
+def _live_comparable_sums(
+    regions, period: str, aggregations: dict[str, Aggregation] | None = None
+) -> dict[int, dict[str, tuple[Decimal, Decimal]]]:
+    """_comparable_sums from EnterpriseMonth (an inner join on the firm), one query per region
+    level."""
     regions = _as_regions(regions)
     aggregations = _aggregated_elements() if aggregations is None else aggregations
     sums = {code: agg for code, agg in aggregations.items() if agg.op == "sum"}
@@ -309,7 +477,18 @@ def comparable_growth(
     """{region id: {element code: growth in percent or None}} on the comparable basis: the
     same firms in both years (the statistics bureau's 可比口径), one more query."""
     engine.parse_period(period)
-    sums = _comparable_sums(regions, period, aggregations)
+    return _growth_of(_comparable_sums(regions, period, aggregations))
+
+
+def live_comparable_growth(
+    regions, period: str, *, aggregations: dict[str, Aggregation] | None = None
+) -> dict[int, dict[str, Decimal | None]]:
+    """comparable_growth computed from EnterpriseMonth without the totals (their reference)."""
+    engine.parse_period(period)
+    return _growth_of(_live_comparable_sums(regions, period, aggregations))
+
+
+def _growth_of(sums: dict[int, dict[str, tuple[Decimal, Decimal]]]):
     return {
         region_id: {
             code: engine.computed_growth(now, before) for code, (now, before) in figures.items()

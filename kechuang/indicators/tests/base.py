@@ -6,8 +6,10 @@ from decimal import Decimal
 from kechuang.core.models import Region
 from kechuang.core.tests.cast import CastTestCase, credit_code
 from kechuang.enterprises.services import enterprise_create
+from kechuang.indicators import engine
 from kechuang.indicators.choices import ValueSource
 from kechuang.indicators.models import DataElement, DataValue, EnterpriseMonth, Indicator, Target
+from kechuang.indicators.services import totals_refresh
 
 YI = Decimal(100_000_000)
 
@@ -41,7 +43,9 @@ class IndicatorTestCase(CastTestCase):
 
     @classmethod
     def month(cls, enterprise, period, **figures):
-        return EnterpriseMonth.objects.create(
+        """A firm month stored directly, then its bottom-up totals (this period's and next
+        year's same period's) refreshed, as the services would."""
+        record = EnterpriseMonth.objects.create(
             enterprise=enterprise,
             period=period,
             township=enterprise.township,
@@ -49,6 +53,9 @@ class IndicatorTestCase(CastTestCase):
             manufacturing=enterprise.manufacturing,
             **figures,
         )
+        year, month = engine.parse_period(period)
+        totals_refresh(periods=[period, engine.make_period(year + 1, month)])
+        return record
 
     @classmethod
     def firm(cls, seq, township, name, division="34"):

@@ -93,8 +93,8 @@ class PublishedFiguresTests(IndicatorTestCase):
         self.table()  # warm the per-process caches (rules file, content types)
         with CaptureQueriesContext(connection) as queries:
             self.table(user=self.staff)
-        # region, siblings, indicators, stored values, bottom-up sums, targets
-        assert len(queries) == 6, [q["sql"] for q in queries]
+        # region, siblings, indicators, stored values, bottom-up sums, contract turnover, targets
+        assert len(queries) == 7, [q["sql"] for q in queries]
 
     def test_children_table_drills_down_from_the_city(self):
         table = selectors.children_table(self.viewer, "331100", "2023-04")
@@ -187,8 +187,8 @@ class BottomUpTests(IndicatorTestCase):
         regions = [self.county, self.liandu, self.jinyun]
         with CaptureQueriesContext(connection) as queries:
             selectors.bottom_up(regions, "2023-04")
-        # One to read which elements aggregate, one grouped query.
-        assert len(queries) == 2
+        # One to read which elements aggregate, one grouped query, one of the contracts.
+        assert len(queries) == 3
 
     def test_comparable_growth_differs_from_the_ratio_of_totals(self):
         growth = selectors.comparable_growth([self.county], "2023-04")[self.county.pk]
@@ -211,8 +211,9 @@ class BottomUpTests(IndicatorTestCase):
         selectors.indicator_table(self.staff, "331121", "2023-04")
         with CaptureQueriesContext(connection) as queries:
             selectors.indicator_table(self.staff, "331121", "2023-04")
-        # region, siblings, indicators, stored values, bottom-up sums, comparable sums, targets
-        assert len(queries) == 7, [q["sql"] for q in queries]
+        # region, siblings, indicators, stored values, bottom-up sums, contract turnover,
+        # comparable sums, targets
+        assert len(queries) == 8, [q["sql"] for q in queries]
 
     def test_projection_from_firm_data(self):
         row = row_of(

@@ -1,0 +1,172 @@
+"""The lists' filters: one definition each for the page, the API and the Excel export."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from kechuang.core.models import Region
+from kechuang.core.selectors import townships_visible_to
+from kechuang.enterprises.choices import TechField
+from kechuang.transfer.choices import (
+    ContractDirection,
+    ContractType,
+    DemandSource,
+    DemandStatus,
+    MatchStatus,
+    Maturity,
+    TransferMode,
+)
+from kechuang.transfer.models import (
+    Achievement,
+    Demand,
+    IndustryChain,
+    Match,
+    TechContract,
+)
+
+DATE = {"type": "date"}
+
+
+class _UserFilterSet(django_filters.FilterSet):
+    """A filter set built for a user (from the request or given), like the other apps'."""
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.user = user or getattr(request, "user", None)
+        if self.user is not None and "township" in self.filters:
+            self.filters["township"].queryset = townships_visible_to(self.user)
+        self.form.label_suffix = ""
+
+
+class DemandFilter(_UserFilterSet):
+    q = django_filters.CharFilter(label="搜索", method="search")
+    status = django_filters.ChoiceFilter(
+        label="状态", choices=DemandStatus.choices, empty_label="全部"
+    )
+    chain = django_filters.ModelChoiceFilter(
+        label="产业链", queryset=IndustryChain.objects.all(), empty_label="全部"
+    )
+    field = django_filters.ChoiceFilter(
+        label="技术领域", choices=TechField.choices, empty_label="全部"
+    )
+    township = django_filters.ModelChoiceFilter(
+        label="乡镇（街道）",
+        field_name="enterprise__township",
+        queryset=Region.objects.none(),
+        empty_label="全部",
+    )
+    source = django_filters.ChoiceFilter(
+        label="来源", choices=DemandSource.choices, empty_label="全部"
+    )
+
+    class Meta:
+        model = Demand
+        fields = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(code__icontains=value)
+            | Q(title__icontains=value)
+            | Q(description__icontains=value)
+            | Q(enterprise__name__icontains=value)
+        )
+
+
+class AchievementFilter(_UserFilterSet):
+    q = django_filters.CharFilter(label="搜索", method="search")
+    field = django_filters.ChoiceFilter(
+        label="技术领域", choices=TechField.choices, empty_label="全部"
+    )
+    maturity = django_filters.ChoiceFilter(
+        label="成熟度", choices=Maturity.choices, empty_label="全部"
+    )
+    transfer_mode = django_filters.ChoiceFilter(
+        label="转化方式", choices=TransferMode.choices, empty_label="全部"
+    )
+    chain = django_filters.ModelChoiceFilter(
+        label="产业链", queryset=IndustryChain.objects.all(), empty_label="全部"
+    )
+
+    class Meta:
+        model = Achievement
+        fields = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(code__icontains=value)
+            | Q(title__icontains=value)
+            | Q(abstract__icontains=value)
+            | Q(owner_institution__name__icontains=value)
+            | Q(owner_enterprise__name__icontains=value)
+        )
+
+
+class MatchFilter(_UserFilterSet):
+    q = django_filters.CharFilter(label="搜索", method="search")
+    status = django_filters.ChoiceFilter(
+        label="状态", choices=MatchStatus.choices, empty_label="全部"
+    )
+    township = django_filters.ModelChoiceFilter(
+        label="乡镇（街道）",
+        field_name="demand__enterprise__township",
+        queryset=Region.objects.none(),
+        empty_label="全部",
+    )
+
+    class Meta:
+        model = Match
+        fields = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(demand__title__icontains=value)
+            | Q(demand__code__icontains=value)
+            | Q(achievement__title__icontains=value)
+            | Q(demand__enterprise__name__icontains=value)
+        )
+
+
+class ContractFilter(_UserFilterSet):
+    q = django_filters.CharFilter(label="搜索", method="search")
+    kind = django_filters.ChoiceFilter(
+        label="类型", choices=ContractType.choices, empty_label="全部"
+    )
+    direction = django_filters.ChoiceFilter(
+        label="方向", choices=ContractDirection.choices, empty_label="全部"
+    )
+    since = django_filters.DateFilter(
+        label="登记日期起",
+        field_name="registered_on",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs=DATE),
+    )
+    until = django_filters.DateFilter(
+        label="登记日期止",
+        field_name="registered_on",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs=DATE),
+    )
+
+    class Meta:
+        model = TechContract
+        fields = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(number__icontains=value)
+            | Q(title__icontains=value)
+            | Q(buyer_name__icontains=value)
+            | Q(seller_name__icontains=value)
+        )

@@ -1,0 +1,203 @@
+"""Read queries of technology transfer, scoped to the user, and the figures other apps read
+(`turnover_by_region` feeds the indicator 技术市场交易额)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractMonth, ExtractYear
+
+from kechuang.core.models import Region, User
+from kechuang.transfer.choices import MatchStatus
+from kechuang.transfer.models import (
+    Achievement,
+    Demand,
+    IndustryChain,
+    Match,
+    MatchFeedback,
+    TechContract,
+)
+from kechuang.transfer.services import may_manage_matches
+
+PIPELINE_LIMIT = 200
+
+
+def demand_list(user: User):
+    return Demand.objects.visible_to(user).select_related("enterprise__township", "chain", "node")
+
+
+def achievement_list(user: User):
+    return Achievement.objects.visible_to(user).select_related(
+        "owner_institution", "owner_enterprise", "region", "chain", "node"
+    )
+
+
+def contract_list(user: User):
+    return TechContract.objects.visible_to(user).select_related("region")
+
+
+def match_list(user: User):
+    return Match.objects.visible_to(user).select_related(
+        "demand__enterprise__township", "achievement__owner_institution", "accepted_by"
+    )
+
+
+def matches_of(demand: Demand, user: User):
+    return match_list(user).filter(demand=demand).select_related("achievement__owner_enterprise")
+
+
+def feedback_of(demand: Demand, user: User):
+    return (
+        MatchFeedback.objects.visible_to(user)
+        .filter(demand=demand)
+        .select_related("achievement", "created_by")
+    )
+
+
+def chains_for(user: User):
+    """The chains a user may pick: those of the regions above or at theirs."""
+    if user.is_superuser or user.region is None:
+        return IndustryChain.objects.all()
+    codes = [user.region.code[:n].ljust(6, "0") for n in (2, 4, 6)] + [user.region.code]
+    return IndustryChain.objects.filter(region__code__in=codes)
+
+
+def pipeline(user: User, matches=None) -> list[dict]:
+    """The matches a user may see, in columns by status with their counts (one query)."""
+    matches = match_list(user) if matches is None else matches
+    columns = {s: [] for s in MatchStatus.values}
+    for match in matches.order_by("-recommended_on", "-id")[:PIPELINE_LIMIT]:
+        columns[match.status].append(match)
+    counts = dict(matches.order_by().values_list("status").annotate(n=Count("pk")))
+    return [
+        {
+            "status": status,
+            "label": MatchStatus(status).label,
+            "count": counts.get(status, 0),
+            "matches": columns[status],
+        }
+        for status in MatchStatus.values
+    ]
+
+
+def contract_totals(contracts) -> dict:
+    """Amount and turnover of a (filtered) contract list, and how many: one query."""
+    totals = contracts.order_by().aggregate(
+        amount=Sum("amount"), turnover=Sum("turnover"), count=Count("pk")
+    )
+    return {
+        "amount": totals["amount"] or Decimal(0),
+        "turnover": totals["turnover"] or Decimal(0),
+        "count": totals["count"],
+    }
+
+
+def demand_counts(user: User) -> dict:
+    return dict(
+        Demand.objects.visible_to(user).order_by().values_list("status").annotate(n=Count("pk"))
+    )
+
+
+def home_widgets(user: User) -> list[dict]:
+    from django.urls import reverse
+
+    if not may_manage_matches(user) and user.enterprise_id is None:
+        return []
+    counts = demand_counts(user)
+    widgets = [
+        {
+            "title": "技术需求",
+            "value": sum(counts.values()),
+            "url": reverse("transfer:demand_list"),
+        }
+    ]
+    if may_manage_matches(user):
+        live = (
+            Match.objects.visible_to(user)
+            .filter(
+                status__in=[MatchStatus.RECOMMENDED, MatchStatus.CONTACTED, MatchStatus.NEGOTIATING]
+            )
+            .count()
+        )
+        widgets.append(
+            {"title": "对接中的匹配", "value": live, "url": reverse("transfer:match_pipeline")}
+        )
+    return widgets
+
+
+def enterprise_sections(enterprise, user: User) -> list[dict]:
+    """The firm's technology demands on its record page, when there are any or the user may
+    post one."""
+    from kechuang.enterprises.models import Enterprise
+    from kechuang.transfer.services import may_post_demand
+
+    demands = list(
+        Demand.objects.visible_to(user)
+        .filter(enterprise=enterprise)
+        .select_related("chain")
+        .annotate(n_matches=Count("matches"))
+    )
+    may_add = (
+        may_post_demand(user)
+        and Enterprise.objects.editable_by(user).filter(pk=enterprise.pk).exists()
+    )
+    if not demands and not may_add:
+        return []
+    return [
+        {
+            "title": "技术需求",
+            "template": "transfer/_section_demands.html",
+            "context": {"enterprise": enterprise, "demands": demands, "may_add": may_add},
+        }
+    ]
+
+
+# --- the indicator: 技术市场交易额 ----------------------------------------------------------
+
+
+def _parse_period(period: str) -> tuple[int, int]:
+    year, _, month = period.partition("-")
+    if not (year.isdigit() and month.isdigit() and 1 <= int(month) <= 12):
+        raise ValueError(f"期间格式应为 YYYY-MM：{period}")
+    return int(year), int(month)
+
+
+def turnover_by_region(regions: Iterable[Region], periods: Iterable[str]) -> dict:
+    """{period: {region id: Decimal}}: the technology turnover of the contracts counted for each
+    region (by the contract's region code prefix, so a city sums its counties), cumulative from
+    January of the period's year through its month, by registration date. One grouped query;
+    a region without contracts in that span is left out of the period."""
+    regions = list(regions)
+    periods = list(periods)
+    result: dict[str, dict[int, Decimal]] = {p: {} for p in periods}
+    if not regions or not periods:
+        return result
+    spans = {p: _parse_period(p) for p in periods}
+    years = sorted({year for year, _ in spans.values()})
+    prefixes = Q()
+    for region in regions:
+        prefixes |= Q(region__code__startswith=region.prefix)
+    rows = (
+        TechContract.objects.filter(prefixes)
+        .filter(
+            registered_on__gte=datetime.date(years[0], 1, 1),
+            registered_on__lte=datetime.date(years[-1], 12, 31),
+        )
+        .annotate(year=ExtractYear("registered_on"), month=ExtractMonth("registered_on"))
+        .order_by()
+        .values("region__code", "year", "month")
+        .annotate(total=Sum("turnover"))
+    )
+    rows = [r for r in rows if r["year"] in set(years)]
+    for period, (year, month) in spans.items():
+        into = result[period]
+        for row in rows:
+            if row["year"] != year or row["month"] > month:
+                continue
+            for region in regions:
+                if row["region__code"].startswith(region.prefix):
+                    into[region.pk] = into.get(region.pk, Decimal(0)) + Decimal(row["total"] or 0)
+    return result

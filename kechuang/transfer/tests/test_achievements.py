@@ -1,0 +1,107 @@
+"""Achievements: institute and firm users post their own; bureau staff any in their region."""
+
+from unittest import mock
+
+from django.core.exceptions import PermissionDenied
+
+from kechuang.transfer import services
+from kechuang.transfer.choices import Maturity
+from kechuang.transfer.models import Achievement
+from kechuang.transfer.tests.test_demands import TransferCastTestCase
+
+
+class AchievementServiceTest(TransferCastTestCase):
+    def test_an_institute_user_posts_as_its_institution(self):
+        record = services.achievement_save(
+            actor=self.inst_user,
+            code="CG-I-1",
+            title="t",
+            abstract="a",
+            owner_institution=self.institution_2,  # ignored: it posts as itself
+            maturity=Maturity.LAB,
+        )
+        self.assertEqual(record.owner_institution, self.institution)
+        self.assertEqual(record.region, self.institution.region)
+
+    def test_an_institute_user_edits_only_its_own(self):
+        services.achievement_save(actor=self.inst_user, achievement=self.achievement, title="新")
+        self.assertEqual(Achievement.objects.get(pk=self.achievement.pk).title, "新")
+        with self.assertRaises(PermissionDenied):
+            services.achievement_save(
+                actor=self.inst_user, achievement=self.achievement_2, title="x"
+            )
+
+    def test_a_firm_user_posts_as_its_firm(self):
+        record = services.achievement_save(
+            actor=self.ent_user_a, code="CG-E-1", title="t", abstract="a", maturity=Maturity.PILOT
+        )
+        self.assertEqual(record.owner_enterprise, self.ent_a)
+        self.assertEqual(record.region, self.county)
+
+    def test_liaisons_and_read_only_users_are_refused(self):
+        for user in (self.liaison_a, self.commissioner, self.viewer):
+            with self.subTest(user=user.username), self.assertRaises(PermissionDenied):
+                services.achievement_save(
+                    actor=user,
+                    code="X",
+                    title="t",
+                    abstract="a",
+                    owner_institution=self.institution,
+                    region=self.county,
+                )
+
+
+class AchievementPageTest(TransferCastTestCase):
+    def test_an_institute_user_sees_and_edits_only_its_own(self):
+        self.client.force_login(self.inst_user)
+        response = self.client.get("/transfer/achievements/")
+        self.assertContains(response, "CG-001")
+        self.assertNotContains(response, "CG-002")
+        self.assertEqual(
+            self.client.get(f"/transfer/achievements/{self.achievement_2.pk}/edit/").status_code,
+            404,
+        )
+        response = self.client.post(
+            f"/transfer/achievements/{self.achievement.pk}/edit/",
+            {
+                "code": "CG-001",
+                "title": "激光熔覆耐磨涂层技术（二代）",
+                "abstract": "a",
+                "maturity": "pilot",
+                "transfer_mode": "licence",
+            },
+        )
+        self.assertRedirects(response, f"/transfer/achievements/{self.achievement.pk}/")
+        self.assertEqual(Achievement.objects.get(pk=self.achievement.pk).transfer_mode, "licence")
+
+    def test_the_api_shows_an_institute_user_only_its_own(self):
+        self.client.force_login(self.inst_user)
+        rows = self.client.get("/api/achievements/").json()["results"]
+        self.assertEqual([r["code"] for r in rows], ["CG-001"])
+        response = self.client.patch(
+            f"/api/achievements/{self.achievement_2.pk}/",
+            {"title": "x"},
+            content_type="application/json",
+        )
+        self.assertEqual(response.status_code, 404)
+
+    def test_staff_see_the_demands_an_achievement_may_answer(self):
+        found = [
+            {
+                "code": "XQ-A-001",
+                "title": "高压阀门密封面耐磨涂层",
+                "score": 0.8,
+                "terms": ["耐磨"],
+                "reasons": ["产业链：阀门"],
+            }
+        ]
+        self.client.force_login(self.staff)
+        with mock.patch(
+            "kechuang.transfer.views.achievements.suggestions", return_value=(found, "")
+        ):
+            response = self.client.get(f"/transfer/achievements/{self.achievement.pk}/")
+        self.assertContains(response, "可能对接的需求")
+        self.assertContains(response, "高压阀门密封面耐磨涂层")
+        self.client.force_login(self.inst_user)
+        response = self.client.get(f"/transfer/achievements/{self.achievement.pk}/")
+        self.assertNotContains(response, "可能对接的需求")

@@ -1,0 +1,1 @@
+"""Pages of technology transfer; chains and events live in their own modules."""

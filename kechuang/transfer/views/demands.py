@@ -1,0 +1,126 @@
+"""Technology demand pages: list, detail with the engine's suggestions, create, edit, status."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from kechuang.core.htmx import page_or_fragment
+from kechuang.core.scoping import get_editable_or_403, get_visible_or_404
+from kechuang.transfer import selectors, services
+from kechuang.transfer.choices import DEMAND_TRANSITIONS, DemandStatus, RejectReason
+from kechuang.transfer.filters import DemandFilter
+from kechuang.transfer.forms import DemandForm, DemandTransitionForm
+from kechuang.transfer.models import Demand
+from kechuang.transfer.views.matches import demand_suggestions
+
+PAGE_SIZE = 30
+
+
+def demand_list(request):
+    """Every signed-in user: the demands they may see (a firm's user: its own)."""
+    filterset = DemandFilter(
+        request.GET or None, queryset=selectors.demand_list(request.user), request=request
+    )
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "may_create": services.may_post_demand(request.user),
+    }
+    template = page_or_fragment(request, "transfer/demand_list.html", "transfer/demand_table.html")
+    return render(request, template, context)
+
+
+def _detail_context(request, demand: Demand, **extra) -> dict:
+    editable = Demand.objects.editable_by(request.user).filter(pk=demand.pk).exists()
+    may_match = editable and services.may_manage_matches(request.user)
+    moves = [DemandStatus(s) for s in DemandStatus.values if s in DEMAND_TRANSITIONS[demand.status]]
+    if editable and not may_match:
+        moves = [s for s in moves if s == DemandStatus.CLOSED]
+    context = {
+        "demand": demand,
+        "editable": editable,
+        "may_match": may_match,
+        "moves": moves if editable else [],
+        "matches": selectors.matches_of(demand, request.user),
+        "reject_reasons": RejectReason.choices,
+    }
+    if may_match:
+        context["suggestions"], context["suggestions_note"] = demand_suggestions(
+            demand, request.user
+        )
+        context["feedback"] = selectors.feedback_of(demand, request.user)
+    context.update(extra)
+    return context
+
+
+def demand_detail(request, pk: int):
+    """Whoever may see the demand: the firm, chain and node, its matches; staff and liaisons
+    also get the engine's suggestions with 采纳 / 不采纳."""
+    demand = get_visible_or_404(Demand, request.user, pk=pk)
+    return render(request, "transfer/demand_detail.html", _detail_context(request, demand))
+
+
+def demand_create(request):
+    """Firm users (their own firm), liaisons (their township's firms) and bureau staff."""
+    if not services.may_post_demand(request.user):
+        raise PermissionDenied("无权登记技术需求")
+    form = DemandForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            demand = services.demand_save(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"已登记技术需求“{demand.title}”")
+            return redirect("transfer:demand_detail", pk=demand.pk)
+    return render(request, "transfer/demand_edit.html", {"form": form, "creating": True})
+
+
+def demand_edit(request, pk: int):
+    """Whoever may change the demand's firm: edit the demand."""
+    demand = get_editable_or_403(Demand, request.user, pk=pk)
+    form = DemandForm(request.POST or None, instance=demand, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.demand_save(actor=request.user, demand=demand, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "需求已保存")
+            return redirect("transfer:demand_detail", pk=demand.pk)
+    return render(
+        request, "transfer/demand_edit.html", {"form": form, "demand": demand, "creating": False}
+    )
+
+
+@require_POST
+def demand_transition(request, pk: int):
+    """Whoever may change the demand: move its status; htmx gets the status fragment back."""
+    demand = get_visible_or_404(Demand, request.user, pk=pk)
+    form = DemandTransitionForm(request.POST)
+    error = ""
+    if not form.is_valid():
+        error = "请选择要变更的状态"
+    else:
+        try:
+            demand = services.demand_transition(
+                actor=request.user, demand=demand, status=form.cleaned_data["status"]
+            )
+        except ValidationError as exc:
+            error = "；".join(exc.messages)
+    template = page_or_fragment(
+        request, "transfer/demand_detail.html", "transfer/demand_status.html"
+    )
+    if template == "transfer/demand_detail.html":
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, f"需求状态已改为“{demand.get_status_display()}”")
+        return redirect("transfer:demand_detail", pk=demand.pk)
+    return render(request, template, _detail_context(request, demand, status_error=error))

@@ -30,7 +30,8 @@ demo: install
 test: install chromium
 	$(BIN)/ruff check .
 	$(BIN)/kechuang makemigrations --check --dry-run >/dev/null
-	$(BIN)/pytest -n 2 --dist loadscope
+	$(BIN)/pytest -n 2 --dist loadscope -m "not browser"
+	$(BIN)/pytest -m browser
 
 lint: install
 	$(BIN)/ruff check .

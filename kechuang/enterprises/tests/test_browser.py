@@ -35,7 +35,9 @@ SCREENSHOT = "/tmp/kechuang-list.png"
 PASSWORD = "Kc-browser-2023!"
 
 # No skip when Chromium is missing: `make test` installs it, and a silent skip would hide it.
-pytestmark = [pytest.mark.browser]
+# Marked transactional so pytest-django runs them after the ordinary tests: their flush
+# empties the migrated reference data.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def credit_code(serial: str) -> str:

@@ -32,7 +32,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "Kc-dashboard-2023!"
-pytestmark = [pytest.mark.browser]
+# Marked transactional so pytest-django runs them after the ordinary tests: their flush
+# empties the migrated reference data.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # 1–4月 of two years for 青田县 and two sibling counties (amounts in yuan).
 FIGURES = {

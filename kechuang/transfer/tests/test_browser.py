@@ -41,7 +41,9 @@ PASSWORD = "Kc-transfer-2023!"
 SCREENSHOT = "/tmp/kechuang-chain-map.png"
 
 # No skip when Chromium is missing: `make test` installs it, and a silent skip would hide it.
-pytestmark = [pytest.mark.browser]
+# Marked transactional so pytest-django runs them after the ordinary tests: their flush
+# empties the migrated reference data.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def credit_code(serial: str) -> str:

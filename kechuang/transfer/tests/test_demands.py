@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from kechuang.core.tests.cast import CastTestCase
 from kechuang.transfer import services
 from kechuang.transfer.choices import ChainStage, DemandStatus, Maturity
-from kechuang.transfer.models import Achievement, ChainNode, Demand, IndustryChain
+from kechuang.transfer.models import ChainNode, Demand, IndustryChain
 
 
 class TransferCastTestCase(CastTestCase):
@@ -281,8 +281,3 @@ class DemandApiTest(TransferCastTestCase):
         self.assertEqual(
             Demand.objects.get(pk=self.demand_a.pk).deadline, datetime.date(2023, 12, 31)
         )
-
-
-class AchievementVisibilityFixtureTest(TransferCastTestCase):
-    def test_fixture(self):
-        self.assertEqual(Achievement.objects.count(), 2)

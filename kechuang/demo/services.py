@@ -21,6 +21,7 @@ from kechuang.core.services import user_create, user_set_password, user_update
 from kechuang.demo import dataset
 from kechuang.demo.indicators import indicators_load
 from kechuang.demo.ladder import ladder_load
+from kechuang.demo.transfer import transfer_load
 from kechuang.enterprises.choices import EnterpriseStatus
 from kechuang.enterprises.models import Enterprise
 from kechuang.enterprises.services import enterprise_create, enterprise_update
@@ -51,11 +52,13 @@ def demo_load(*, password: str = dataset.PASSWORD) -> dict:
             users.append(_ensure_user(admin, spec, regions, password, counts["users"], **bound))
         ladder = ladder_load(admin, {u.username: u for u in users}, regions)
         indicators = indicators_load(admin)
+        transfer = transfer_load(admin, regions)
     return {
         "seconds": round(time.perf_counter() - started, 2),
         "counts": {kind: dict(counter) for kind, counter in counts.items()},
         "ladder": ladder,
         "indicators": indicators,
+        "transfer": transfer,
         **rnd_figures(),
         "logins": [login_row(user, password) for user in users],
     }

@@ -686,6 +686,13 @@ def other_contracts(year: int, total: Decimal, count: int) -> list[dict]:
     turnovers = [(total * w / weight_sum).quantize(Decimal("1")) for w in weights]
     turnovers[0] += total - sum(turnovers)
     kinds = ("development", "service", "consulting", "transfer", "licence")
+    labels = {
+        "development": "开发",
+        "service": "服务",
+        "consulting": "咨询",
+        "transfer": "转让",
+        "licence": "许可",
+    }
     rows = []
     for i, turnover in enumerate(turnovers):
         amount = (turnover * Decimal(rng.choice(("1", "1", "1.05", "1.2")))).quantize(Decimal("1"))
@@ -693,6 +700,7 @@ def other_contracts(year: int, total: Decimal, count: int) -> list[dict]:
             {
                 "number": f"{year}3311210{i + 100:03d}",
                 "kind": kinds[i % len(kinds)],
+                "kind_label": labels[kinds[i % len(kinds)]],
                 "turnover": turnover,
                 "amount": amount,
                 "registered_on": D(year, 1 + i % 6, 3 + (i * 5) % 25),

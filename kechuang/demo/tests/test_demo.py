@@ -36,6 +36,34 @@ class DemoLadderChecks:
 
     AS_OF = datetime.date(2023, 6, 30)
 
+    def test_the_transfer_demo_matches_section_five(self):
+        from kechuang.transfer.models import Demand, IndustryChain, Match, TechContract
+
+        self.assertEqual(
+            set(IndustryChain.objects.values_list("name", flat=True)),
+            {"不锈钢新材料", "阀门", "鞋服"},
+        )
+        self.assertEqual(Demand.objects.count(), 34)
+        self.assertEqual(Match.objects.count(), 4)
+        self.assertEqual(Match.objects.filter(status="contracted").count(), 3)
+        self.assertEqual(
+            Demand.objects.get(code="XQ2023-001").enterprise.name, "浙江青山钢铁有限公司"
+        )
+        out = StringIO()
+        call_command(
+            "indicators",
+            "--region",
+            "331121",
+            "--period",
+            "2023-06",
+            "--format",
+            "json",
+            stdout=out,
+        )
+        rows = {r["code"]: r for r in json.loads(out.getvalue())["indicators"]}
+        self.assertEqual(rows["tech_market_turnover"]["display"], "1.08亿元")
+        self.assertEqual(TechContract.objects.filter(registered_on__year=2023).count(), 3 + 22)
+
     def test_the_cli_prints_the_seed_reports_figures_for_january_to_april(self):
         out = StringIO()
         call_command(

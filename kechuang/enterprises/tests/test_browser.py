@@ -4,33 +4,15 @@ Drives Debian's Chromium (/usr/bin/chromium) through Playwright against the live
 never downloads a browser. Run alone with `pytest -m browser`.
 """
 
-import importlib
-import os
-
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls are still safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from kechuang.core.choices import Role
+from kechuang.core.models import Region
+from kechuang.core.services import user_create
+from kechuang.core.tests.browser import launch, reload_reference_data
+from kechuang.core.validators import uscc_check_char
+from kechuang.enterprises.services import enterprise_create
 
-from django.contrib.contenttypes.models import ContentType  # noqa: E402
-
-from kechuang.core.choices import Role  # noqa: E402
-from kechuang.core.models import Region  # noqa: E402
-from kechuang.core.services import user_create  # noqa: E402
-from kechuang.core.validators import uscc_check_char  # noqa: E402
-from kechuang.enterprises.services import enterprise_create  # noqa: E402
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOT = "/tmp/kechuang-list.png"
 PASSWORD = "Kc-browser-2023!"
 
@@ -45,19 +27,9 @@ def credit_code(serial: str) -> str:
     return first17 + uscc_check_char(first17)
 
 
-def ensure_regions() -> None:
-    """transactional_db flushes the regions the migration loaded; load them again if gone."""
-    ContentType.objects.clear_cache()
-    if not Region.objects.filter(code="331121101").exists():
-        migration = importlib.import_module("kechuang.core.migrations.0003_load_regions")
-        from django.apps import apps
-
-        migration.load_regions(apps, None)
-
-
 @pytest.fixture
 def cast(transactional_db):
-    ensure_regions()
+    reload_reference_data()
     county = Region.objects.get(code="331121")
     hecheng = Region.objects.get(code="331121001")
     wenxi = Region.objects.get(code="331121101")
@@ -97,7 +69,7 @@ def page():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(p)
         context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
         context.set_default_timeout(15_000)
         try:

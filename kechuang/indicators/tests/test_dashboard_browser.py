@@ -1,36 +1,20 @@
 """The dashboard in a real browser: it renders without console errors, draws its charts and
 shows the same numbers as `kechuang indicators`."""
 
-import importlib
 import json
-import os
 from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.core.management import call_command
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from kechuang.core.choices import Role
+from kechuang.core.models import Region
+from kechuang.core.services import user_create
+from kechuang.core.tests.browser import launch, reload_reference_data
+from kechuang.indicators.choices import ValueSource
+from kechuang.indicators.models import DataElement, DataValue, Indicator, Target
 
-from django.apps import apps  # noqa: E402
-from django.contrib.contenttypes.models import ContentType  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-
-from kechuang.core.choices import Role  # noqa: E402
-from kechuang.core.models import Region  # noqa: E402
-from kechuang.core.services import user_create  # noqa: E402
-from kechuang.indicators.choices import ValueSource  # noqa: E402
-from kechuang.indicators.models import DataElement, DataValue, Indicator, Target  # noqa: E402
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PASSWORD = "Kc-dashboard-2023!"
 # Marked transactional so pytest-django runs them after the ordinary tests: their flush
 # empties the migrated reference data.
@@ -57,19 +41,6 @@ FIGURES = {
         "mfg_rnd_enterprises": (531, 500, None),
     },
 }
-
-
-def reload_reference_data():
-    """transactional_db flushes what the migrations loaded; load it again."""
-    ContentType.objects.clear_cache()
-    if not Region.objects.filter(code="331121").exists():
-        importlib.import_module("kechuang.core.migrations.0003_load_regions").load_regions(
-            apps, None
-        )
-    if not DataElement.objects.exists():
-        importlib.import_module("kechuang.indicators.migrations.0002_load_indicators").load(
-            apps, None
-        )
 
 
 @pytest.fixture
@@ -135,7 +106,7 @@ def test_the_dashboard_renders_its_charts_and_matches_the_cli(live_server, staff
     assert expected["tech_dev_expense"] == "3.38亿元"
     errors = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch(p)
         page = browser.new_page()
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))

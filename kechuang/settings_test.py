@@ -7,3 +7,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Live-server request threads must not keep database sessions open past a test.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

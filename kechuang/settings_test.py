@@ -1,5 +1,10 @@
 """Test settings: only what makes the suite fast and hermetic."""
 
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+
 from kechuang.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -9,3 +14,8 @@ STORAGES = {
 }
 # Live-server request threads must not keep database sessions open past a test.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# Files the suite writes (match indexes, pending imports) go to a scratch folder, removed at exit.
+VAR_DIR = Path(tempfile.mkdtemp(prefix="kechuang-test-"))
+IMPORT_UPLOAD_DIR = VAR_DIR / "imports"
+atexit.register(shutil.rmtree, VAR_DIR, ignore_errors=True)

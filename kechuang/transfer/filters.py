@@ -28,7 +28,10 @@ DATE = {"type": "date"}
 
 
 class _UserFilterSet(django_filters.FilterSet):
-    """A filter set built for a user (from the request or given), like the other apps'."""
+    """A filter set built for a user (from the request or given), like the other apps';
+    its `q` searches the fields named in `search_fields` (any one containing the text)."""
+
+    search_fields: tuple[str, ...] = ()
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
@@ -36,6 +39,15 @@ class _UserFilterSet(django_filters.FilterSet):
         if self.user is not None and "township" in self.filters:
             self.filters["township"].queryset = townships_visible_to(self.user)
         self.form.label_suffix = ""
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
 
 
 class DemandFilter(_UserFilterSet):
@@ -59,20 +71,11 @@ class DemandFilter(_UserFilterSet):
         label="来源", choices=DemandSource.choices, empty_label="全部"
     )
 
+    search_fields = ("code", "title", "description", "enterprise__name")
+
     class Meta:
         model = Demand
         fields = []
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(code__icontains=value)
-            | Q(title__icontains=value)
-            | Q(description__icontains=value)
-            | Q(enterprise__name__icontains=value)
-        )
 
 
 class AchievementFilter(_UserFilterSet):
@@ -90,21 +93,17 @@ class AchievementFilter(_UserFilterSet):
         label="产业链", queryset=IndustryChain.objects.all(), empty_label="全部"
     )
 
+    search_fields = (
+        "code",
+        "title",
+        "abstract",
+        "owner_institution__name",
+        "owner_enterprise__name",
+    )
+
     class Meta:
         model = Achievement
         fields = []
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(code__icontains=value)
-            | Q(title__icontains=value)
-            | Q(abstract__icontains=value)
-            | Q(owner_institution__name__icontains=value)
-            | Q(owner_enterprise__name__icontains=value)
-        )
 
 
 class MatchFilter(_UserFilterSet):
@@ -119,20 +118,16 @@ class MatchFilter(_UserFilterSet):
         empty_label="全部",
     )
 
+    search_fields = (
+        "demand__title",
+        "demand__code",
+        "achievement__title",
+        "demand__enterprise__name",
+    )
+
     class Meta:
         model = Match
         fields = []
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(demand__title__icontains=value)
-            | Q(demand__code__icontains=value)
-            | Q(achievement__title__icontains=value)
-            | Q(demand__enterprise__name__icontains=value)
-        )
 
 
 class ContractFilter(_UserFilterSet):
@@ -156,17 +151,8 @@ class ContractFilter(_UserFilterSet):
         widget=forms.DateInput(attrs=DATE),
     )
 
+    search_fields = ("number", "title", "buyer_name", "seller_name")
+
     class Meta:
         model = TechContract
         fields = []
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(number__icontains=value)
-            | Q(title__icontains=value)
-            | Q(buyer_name__icontains=value)
-            | Q(seller_name__icontains=value)
-        )

@@ -3,7 +3,14 @@
 A model declares how it belongs to the region tree, an enterprise or an
 institute with a `scope = Scope(...)` attribute and uses ScopedQuerySet as its
 manager; views, the API and exports fetch records only through
-`Model.objects.visible_to(user)` / `.editable_by(user)`.
+`Model.objects.visible_to(user)` / `.editable_by(user)`, and services re-check
+every record they link or change with `require_visible` / `require_editable`.
+
+Two rules widen reading, never writing:
+- published material (`Scope.public`, e.g. an achievement or demand marked 已发布)
+  is readable by every signed-in user;
+- records kept at a region above the user's (`Scope.read_up`, e.g. a county's
+  industry chains) are readable by the users of the regions below it.
 """
 
 from __future__ import annotations
@@ -30,13 +37,17 @@ class Scope:
 
     region: path to the Region the record belongs to ("" means the record is a Region);
     region_code: path to a field holding a region code, for records without a Region key;
-    enterprise / institution: path to the enterprise's or institute's primary key.
+    enterprise / institution: path to the enterprise's or institute's primary key;
+    public: the records every signed-in user may read (published material);
+    read_up: users of a region read the records kept at the regions above it.
     """
 
     region: str | None = None
     region_code: str | None = None
     enterprise: str | None = None
     institution: str | None = None
+    public: Q | None = None
+    read_up: bool = False
 
     def region_q(self, region: Region) -> Q:
         if self.region is not None:
@@ -45,6 +56,12 @@ class Scope:
         if self.region_code is not None:
             return Q(**{f"{self.region_code}__startswith": region.prefix})
         return NOTHING
+
+    def ancestors_q(self, region: Region) -> Q:
+        """Records kept at the regions above `region` (by their GB/T 2260 codes)."""
+        path = f"{self.region}__code" if self.region else "code"
+        codes = {region.code[:n].ljust(6, "0") for n in (2, 4, 6) if len(region.code) > n}
+        return Q(**{f"{path}__in": sorted(codes)}) if codes and self.region is not None else NOTHING
 
 
 def _scope_of(model: type[models.Model]) -> Scope:
@@ -61,6 +78,18 @@ def scope_q(model: type[models.Model], user: User, *, write: bool) -> Q | None:
     if user.is_superuser:
         return None
     scope = _scope_of(model)
+    own = _own_q(scope, user, write=write)
+    if write:
+        return own
+    if scope.read_up and user.region_id is not None:
+        own |= scope.ancestors_q(user.region)
+    if scope.public is not None:
+        own |= scope.public
+    return own
+
+
+def _own_q(scope: Scope, user: User, *, write: bool) -> Q:
+    """The records of the user's own region, enterprise or institute."""
     role = user.role
     if role == Role.ENTERPRISE:
         if scope.enterprise is None or user.enterprise_id is None:
@@ -90,6 +119,21 @@ class ScopedQuerySet(models.QuerySet):
         q = scope_q(self.model, user, write=True)
         return self if q is None else self.filter(q)
 
+    def visible_to_enterprise(self, enterprise_id: int) -> ScopedQuerySet:
+        """What an enterprise's users read: its own records and published material."""
+        scope = _scope_of(self.model)
+        q = Q(**{scope.enterprise: enterprise_id}) if scope.enterprise else NOTHING
+        return self.filter(q | scope.public if scope.public is not None else q)
+
+    def owned_by(self, user: User) -> ScopedQuerySet:
+        """What the user reads by right of region, enterprise or institute, without the
+        published material of others: for counts and figures of the user's own area."""
+        if user is not None and user.is_authenticated and user.is_active and user.is_superuser:
+            return self
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(_own_q(_scope_of(self.model), user, write=False))
+
 
 def get_visible_or_404(model: type[models.Model], user: User, **lookup) -> models.Model:
     """The record if the user may see it; 404 otherwise, so others' records are not revealed."""
@@ -105,6 +149,33 @@ def get_editable_or_403(model: type[models.Model], user: User, **lookup) -> mode
     if not model.objects.editable_by(user).filter(pk=obj.pk).exists():
         raise PermissionDenied("无权修改该记录")
     return obj
+
+
+def require_visible(user: User, **records: models.Model | None) -> None:
+    """Refuses, naming the field, any linked record the user may not see (the same answer
+    as for a record that does not exist, so others' records are not revealed)."""
+    _require(user, records, write=False)
+
+
+def require_editable(user: User, **records: models.Model | None) -> None:
+    """Refuses, naming the field, any record the user may not change."""
+    _require(user, records, write=True)
+
+
+def _require(user: User, records: dict, *, write: bool) -> None:
+    from django.core.exceptions import ValidationError
+
+    errors = {}
+    for field, record in records.items():
+        if record is None or record.pk is None:
+            continue
+        model = type(record)
+        q = scope_q(model, user, write=write)
+        if q is not None and not model._base_manager.filter(q, pk=record.pk).exists():
+            verb = "修改" if write else "使用"
+            errors[field] = f"{model._meta.verbose_name}“{record}”不存在或无权{verb}"
+    if errors:
+        raise ValidationError(errors)
 
 
 def can_write_region(user: User, region: Region | None) -> bool:

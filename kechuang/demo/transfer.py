@@ -195,25 +195,13 @@ def _event(admin, county, demand_objs, institutions, counts):
 
 
 def _matches_and_contracts(admin, county, demand_objs, achievement_objs, event, counts):
-    from kechuang.transfer.matching import suggest_for_demand
-
     steps = (MatchStatus.CONTACTED, MatchStatus.NEGOTIATING)
     for n, (d_index, a_index, contracted, amount, turnover) in enumerate(MATCHES):
         demand, achievement = demand_objs[d_index], achievement_objs[a_index]
         match = Match.objects.filter(demand=demand, achievement=achievement).first()
         if match is None:
-            found = next(
-                (s for s in suggest_for_demand(demand, top=20) if s["code"] == achievement.code),
-                None,
-            )
             match = services.match_accept(
-                actor=admin,
-                demand=demand,
-                achievement=achievement,
-                score=found["score"] if found else 0,
-                terms=found["terms"] if found else [],
-                reasons=found["reasons"] if found else [],
-                on=D(2023, 3, 20 + n),
+                actor=admin, demand=demand, achievement=achievement, on=D(2023, 3, 20 + n)
             )
             for step, status in enumerate(steps):
                 match = services.match_transition(

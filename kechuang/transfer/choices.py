@@ -16,6 +16,9 @@ class DemandStatus(models.TextChoices):
     CLOSED = "closed", "已关闭"
 
 
+# A demand is read by every signed-in user from publication until it is contracted or closed.
+PUBLIC_DEMAND_STATUSES = (DemandStatus.PUBLISHED, DemandStatus.MATCHED, DemandStatus.NEGOTIATING)
+
 DEMAND_TRANSITIONS = {
     DemandStatus.COLLECTED: {DemandStatus.PUBLISHED, DemandStatus.CLOSED},
     DemandStatus.PUBLISHED: {DemandStatus.MATCHED, DemandStatus.CLOSED},

@@ -190,12 +190,10 @@ class MatchTransitionForm(forms.Form):
 
 
 class SuggestionForm(forms.Form):
-    """A suggestion the staff accepts or rejects, as posted back from the detail page."""
+    """A suggestion the staff accepts or rejects: which achievement, and for a rejection why.
+    What the engine said of the pair is recomputed on the server, never posted back."""
 
     achievement = forms.IntegerField()
-    score = forms.DecimalField(required=False, max_digits=12, decimal_places=6)
-    terms = forms.CharField(required=False, max_length=2000)
-    reasons = forms.CharField(required=False, max_length=4000)
     reason = forms.ChoiceField(required=False, choices=RejectReason.choices)
     note = forms.CharField(required=False, max_length=200)
 

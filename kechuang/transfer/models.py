@@ -4,11 +4,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from kechuang.core.scoping import Scope, ScopedQuerySet
 from kechuang.enterprises.choices import TechField
 from kechuang.transfer.choices import (
+    PUBLIC_DEMAND_STATUSES,
     ChainStage,
     ContractDirection,
     ContractType,
@@ -34,7 +36,8 @@ class IndustryChain(models.Model):
 
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="region")
+    # A county's chains are read by everyone in it, down to its townships' liaisons and firms.
+    scope = Scope(region="region", read_up=True)
 
     class Meta:
         verbose_name = "产业链"
@@ -71,7 +74,7 @@ class ChainNode(models.Model):
 
     history = HistoricalRecords(m2m_fields=[enterprises])
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="chain__region")
+    scope = Scope(region="chain__region", read_up=True)
 
     class Meta:
         verbose_name = "产业链环节"
@@ -136,7 +139,12 @@ class Demand(models.Model):
 
     history = HistoricalRecords(excluded_fields=["created_at"])
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="enterprise__township", enterprise="enterprise_id")
+    # Published demands, and those still in talks after publication, are read by every user.
+    scope = Scope(
+        region="enterprise__township",
+        enterprise="enterprise_id",
+        public=Q(status__in=PUBLIC_DEMAND_STATUSES),
+    )
 
     class Meta:
         verbose_name = "技术需求"
@@ -214,12 +222,20 @@ class Achievement(models.Model):
     transfer_mode = models.CharField(
         "转化方式", max_length=10, choices=TransferMode.choices, default=TransferMode.TRANSFER
     )
+    published = models.BooleanField(
+        "已发布",
+        default=True,
+        help_text="已发布的成果对平台全部用户可见；未发布的仅完成单位和科技局可见",
+    )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     history = HistoricalRecords(excluded_fields=["created_at"])
     objects = ScopedQuerySet.as_manager()
     scope = Scope(
-        region="region", enterprise="owner_enterprise_id", institution="owner_institution_id"
+        region="region",
+        enterprise="owner_enterprise_id",
+        institution="owner_institution_id",
+        public=Q(published=True),
     )
 
     class Meta:

@@ -97,7 +97,7 @@ def contract_totals(contracts) -> dict:
 
 def demand_counts(user: User) -> dict:
     return dict(
-        Demand.objects.visible_to(user).order_by().values_list("status").annotate(n=Count("pk"))
+        Demand.objects.owned_by(user).order_by().values_list("status").annotate(n=Count("pk"))
     )
 
 

@@ -18,7 +18,7 @@ from django.db import transaction
 from kechuang.core import clock
 from kechuang.core.choices import BUREAU_ROLES, RegionLevel, Role
 from kechuang.core.models import User
-from kechuang.core.scoping import can_write_region, is_bureau
+from kechuang.core.scoping import can_write_region, is_bureau, require_editable, require_visible
 from kechuang.enterprises.models import Enterprise
 from kechuang.transfer.choices import (
     DEMAND_TRANSITIONS,
@@ -185,9 +185,18 @@ def demand_save(*, actor: User, demand: Demand | None = None, **fields) -> Deman
             _check_firm(actor, record.enterprise)
     if record.node_id and not record.chain_id:
         record.chain = record.node.chain
+    _check_chain(actor, record)
     record.code = (record.code or "").strip()
     _save(record, actor)
     return record
+
+
+def _check_chain(actor: User, record: Demand | Achievement) -> None:
+    require_visible(
+        actor,
+        chain=record.chain if record.chain_id else None,
+        node=record.node if record.node_id else None,
+    )
 
 
 @transaction.atomic
@@ -273,6 +282,12 @@ def achievement_save(
         raise PermissionDenied(f"无权在{record.region}登记科技成果")
     if record.node_id and not record.chain_id:
         record.chain = record.node.chain
+    _check_chain(actor, record)
+    require_visible(
+        actor,
+        owner_institution=record.owner_institution if record.owner_institution_id else None,
+        owner_enterprise=record.owner_enterprise if record.owner_enterprise_id else None,
+    )
     record.code = (record.code or "").strip()
     _save(record, actor)
     return record
@@ -281,28 +296,49 @@ def achievement_save(
 # --- matches -----------------------------------------------------------------------------
 
 
+def achievements_hidden_from(demand: Demand, actor: User) -> list[int]:
+    """Unpublished achievements that may not be suggested for a demand: all but the demand's
+    own firm's, and of those only the ones the actor may see (matching ranks what both the
+    firm and the actor may read)."""
+    drafts = Achievement.objects.filter(published=False)
+    kept = drafts.filter(owner_enterprise_id=demand.enterprise_id) & drafts.visible_to(actor)
+    return list(drafts.exclude(pk__in=kept.values("pk")).values_list("pk", flat=True))
+
+
+def engine_suggestion(demand: Demand, achievement: Achievement, actor: User) -> dict | None:
+    """What the matching engine says of this pair now (score, terms, reasons), or None when
+    it would not suggest the achievement for the demand to this actor."""
+    from kechuang.transfer import matching
+
+    if achievement.pk in achievements_hidden_from(demand, actor):
+        return None
+    if not Achievement.objects.visible_to(actor).filter(pk=achievement.pk).exists():
+        return None
+    found = matching.suggest_for_demand(demand, top=1, allowed=[achievement.pk])
+    return found[0] if found else None
+
+
 @transaction.atomic
 def match_accept(
-    *,
-    actor: User,
-    demand: Demand,
-    achievement: Achievement,
-    score=0,
-    terms=(),
-    reasons=(),
-    on: datetime.date | None = None,
+    *, actor: User, demand: Demand, achievement: Achievement, on: datetime.date | None = None
 ) -> Match:
     """Accepts a suggestion: the pair enters the pipeline as recommended and the demand,
-    if not yet further along, becomes matched."""
+    if not yet further along, becomes matched. The score, terms and reasons stored are the
+    engine's, computed here: nothing of them is taken from the caller."""
     stored = _matchable_demand(actor, demand)
     if stored.status == DemandStatus.CLOSED:
         raise ValidationError({"demand": f"需求“{stored.title}”已关闭，不能再采纳推荐"})
+    suggestion = engine_suggestion(stored, achievement, actor)
+    if suggestion is None:
+        raise ValidationError(
+            {"achievement": f"匹配引擎未向该需求推荐成果“{achievement}”，不能采纳"}
+        )
     match = Match(
         demand=stored,
         achievement=achievement,
-        score=Decimal(str(round(float(score or 0), 3))),
-        terms=list(terms or []),
-        reasons=list(reasons or []),
+        score=Decimal(str(round(float(suggestion["score"]), 3))),
+        terms=list(suggestion.get("terms") or []),
+        reasons=list(suggestion.get("reasons") or []),
         recommended_on=on or clock.today(),
         accepted_by=actor,
     )
@@ -318,6 +354,7 @@ def match_reject(
 ) -> MatchFeedback:
     """Turns a suggestion down with a structured reason; later rankings for the demand use it."""
     stored = _matchable_demand(actor, demand)
+    require_visible(actor, achievement=achievement)
     if reason not in RejectReason.values:
         raise ValidationError({"reason": "请选择不采纳的原因"})
     if Match.objects.filter(demand=stored, achievement=achievement).exists():
@@ -418,6 +455,35 @@ def _contract_links(record: TechContract) -> None:
         raise ValidationError({"match": "来源对接与来源需求、来源成果不一致"})
 
 
+CONTRACT_LINKS = (
+    "buyer_enterprise",
+    "seller_institution",
+    "seller_enterprise",
+    "demand",
+    "achievement",
+    "event",
+)
+
+
+def _check_contract_links(actor: User, record: TechContract, before: TechContract | None) -> None:
+    """Every record a contract newly links must be one the actor may see; a match it comes
+    from moves to contracted, so the actor must be allowed to change that match."""
+    stored = {}
+    if before is not None and before.pk is not None:
+        stored = TechContract.objects.filter(pk=before.pk).values(
+            *(f"{name}_id" for name in (*CONTRACT_LINKS, "match"))
+        )[0]
+    changed = {
+        name: getattr(record, name)
+        for name in CONTRACT_LINKS
+        if getattr(record, f"{name}_id")
+        and getattr(record, f"{name}_id") != stored.get(f"{name}_id")
+    }
+    require_visible(actor, **changed)
+    if record.match_id and record.match_id != stored.get("match_id"):
+        require_editable(actor, match=record.match)
+
+
 def _contract_closes_match(record: TechContract, actor: User) -> None:
     """Registering a contract from a match moves the match (and its demand) to contracted."""
     match = record.match
@@ -463,6 +529,7 @@ def contract_save(*, actor: User, contract: TechContract | None = None, **fields
     ):
         raise PermissionDenied(f"无权登记计入{record.region}的技术合同")
     record.number = (record.number or "").strip()
+    _check_contract_links(actor, record, contract)
     _contract_links(record)
     _save(record, actor)
     _contract_closes_match(record, actor)

@@ -4,7 +4,7 @@ index in numpy arrays (index), ranking with compatibility, feedback and Chinese 
 
 Views and commands call:
 
-    suggest_for_demand(demand, top=10, *, allowed=None) -> list[dict]
+    suggest_for_demand(demand, top=10, *, allowed=None, exclude=()) -> list[dict]
     suggest_for_achievement(achievement, top=10, *, allowed=None) -> list[dict]
     suggest_for_text(text, top=10, *, allowed=None) -> list[dict]
 

@@ -343,13 +343,13 @@ def _public(suggestions: list[dict]) -> list[dict]:
     return suggestions
 
 
-def suggest_for_demand(demand, top: int = 10, *, allowed=None) -> list[dict]:
+def suggest_for_demand(demand, top: int = 10, *, allowed=None, exclude=()) -> list[dict]:
     """The best achievements for a demand (a ``Demand``), best first.
 
     Each: ``{"id", "code", "title", "score", "relevance", "terms": [...], "reasons": [...],
     "match_status"}``; achievements rejected for this demand are left out, achievements
     already matched with it are marked (``match_status`` and a reason). ``allowed``: only
-    these achievement primary keys (e.g. those the user may see)."""
+    these achievement primary keys (e.g. those the user may see); ``exclude``: never these."""
     from kechuang.transfer.choices import MatchStatus
     from kechuang.transfer.models import Match, MatchFeedback
 
@@ -377,6 +377,7 @@ def suggest_for_demand(demand, top: int = 10, *, allowed=None) -> list[dict]:
             )
         },
         allowed=allowed,
+        exclude=set(exclude),
     )
     return _public(engine.rank(data.achievements, query, data.catalog, top))
 

@@ -52,11 +52,20 @@ class AchievementServiceTest(TransferCastTestCase):
 
 
 class AchievementPageTest(TransferCastTestCase):
-    def test_an_institute_user_sees_and_edits_only_its_own(self):
+    def test_an_institute_user_reads_published_work_and_edits_only_its_own(self):
         self.client.force_login(self.inst_user)
         response = self.client.get("/transfer/achievements/")
         self.assertContains(response, "CG-001")
-        self.assertNotContains(response, "CG-002")
+        self.assertContains(response, "CG-002")  # another institution's, published
+        self.assertEqual(
+            self.client.get(f"/transfer/achievements/{self.achievement_2.pk}/").status_code, 200
+        )
+        self.assertEqual(
+            self.client.get(f"/transfer/achievements/{self.achievement_2.pk}/edit/").status_code,
+            403,
+        )
+        Achievement.objects.filter(pk=self.achievement_2.pk).update(published=False)
+        self.assertNotContains(self.client.get("/transfer/achievements/"), "CG-002")
         self.assertEqual(
             self.client.get(f"/transfer/achievements/{self.achievement_2.pk}/edit/").status_code,
             404,
@@ -74,7 +83,8 @@ class AchievementPageTest(TransferCastTestCase):
         self.assertRedirects(response, f"/transfer/achievements/{self.achievement.pk}/")
         self.assertEqual(Achievement.objects.get(pk=self.achievement.pk).transfer_mode, "licence")
 
-    def test_the_api_shows_an_institute_user_only_its_own(self):
+    def test_the_api_shows_an_institute_user_its_own_and_published_work(self):
+        Achievement.objects.filter(pk=self.achievement_2.pk).update(published=False)
         self.client.force_login(self.inst_user)
         rows = self.client.get("/api/achievements/").json()["results"]
         self.assertEqual([r["code"] for r in rows], ["CG-001"])
@@ -84,6 +94,34 @@ class AchievementPageTest(TransferCastTestCase):
             content_type="application/json",
         )
         self.assertEqual(response.status_code, 404)
+        Achievement.objects.filter(pk=self.achievement_2.pk).update(published=True)
+        rows = self.client.get("/api/achievements/").json()["results"]
+        self.assertEqual(sorted(r["code"] for r in rows), ["CG-001", "CG-002"])
+        response = self.client.patch(
+            f"/api/achievements/{self.achievement_2.pk}/",
+            {"title": "x"},
+            content_type="application/json",
+        )
+        self.assertIn(response.status_code, (403, 404))
+        self.assertEqual(Achievement.objects.get(pk=self.achievement_2.pk).title, "超临界发泡鞋材")
+
+    def test_a_firm_user_reads_a_published_achievement_and_cannot_edit_it(self):
+        self.client.force_login(self.ent_user_a)
+        page = self.client.get(f"/transfer/achievements/{self.achievement.pk}/")
+        self.assertEqual(page.status_code, 200)
+        self.assertContains(page, "激光熔覆耐磨涂层技术")
+        edit = self.client.post(
+            f"/transfer/achievements/{self.achievement.pk}/edit/",
+            {"code": "CG-001", "title": "改", "abstract": "a", "maturity": "pilot"},
+        )
+        self.assertEqual(edit.status_code, 403)
+        with self.assertRaises(PermissionDenied):
+            services.achievement_save(
+                actor=self.ent_user_a, achievement=self.achievement, title="改"
+            )
+        self.assertEqual(
+            Achievement.objects.get(pk=self.achievement.pk).title, "激光熔覆耐磨涂层技术"
+        )
 
     def test_staff_see_the_demands_an_achievement_may_answer(self):
         found = [
@@ -100,8 +138,12 @@ class AchievementPageTest(TransferCastTestCase):
             "kechuang.transfer.views.achievements.suggestions", return_value=(found, "")
         ):
             response = self.client.get(f"/transfer/achievements/{self.achievement.pk}/")
-        self.assertContains(response, "可能对接的需求")
-        self.assertContains(response, "高压阀门密封面耐磨涂层")
+            self.assertContains(response, "可能对接的需求")
+            self.assertContains(response, "高压阀门密封面耐磨涂层")
+            # An unpublished achievement is offered only to its own firm's demands.
+            Achievement.objects.filter(pk=self.achievement.pk).update(published=False)
+            response = self.client.get(f"/transfer/achievements/{self.achievement.pk}/")
+            self.assertNotContains(response, "高压阀门密封面耐磨涂层")
         self.client.force_login(self.inst_user)
         response = self.client.get(f"/transfer/achievements/{self.achievement.pk}/")
         self.assertNotContains(response, "可能对接的需求")

@@ -190,21 +190,28 @@ class ChainPagesTest(CastTestCase):
         )
         self.assertEqual(response.status_code, 403)
 
-    def test_liaisons_see_only_what_visible_to_allows(self):
-        # A county chain belongs to the county, not to the liaison's township.
-        self.assertFalse(IndustryChain.objects.visible_to(self.liaison_a).exists())
-        self.assertEqual(list(self.get(self.liaison_a, "chain_list").context["chains"]), [])
-        self.assertEqual(self.get(self.liaison_a, "chain_detail", self.chain.pk).status_code, 404)
+    def test_liaisons_read_their_countys_chains_and_change_none(self):
+        # A county chain belongs to the county; its townships' liaisons read it.
+        self.assertEqual(list(IndustryChain.objects.visible_to(self.liaison_a)), [self.chain])
+        self.assertFalse(IndustryChain.objects.editable_by(self.liaison_a).exists())
+        self.assertEqual(
+            list(self.get(self.liaison_a, "chain_list").context["chains"]), [self.chain]
+        )
+        page = self.get(self.liaison_a, "chain_detail", self.chain.pk)
+        self.assertEqual(page.status_code, 200)
+        self.assertFalse(page.context["editable"])
 
-    def test_a_firm_user_neither_sees_nor_edits_a_chain(self):
-        self.assertEqual(list(self.get(self.ent_user_a, "chain_list").context["chains"]), [])
-        self.assertEqual(self.get(self.ent_user_a, "chain_detail", self.chain.pk).status_code, 404)
+    def test_a_firm_user_reads_but_never_edits_a_chain(self):
+        self.assertEqual(
+            list(self.get(self.ent_user_a, "chain_list").context["chains"]), [self.chain]
+        )
+        self.assertEqual(self.get(self.ent_user_a, "chain_detail", self.chain.pk).status_code, 200)
         self.client.force_login(self.ent_user_a)
         response = self.client.post(
             reverse("transfer:chain_detail", args=[self.chain.pk]),
             {"action": "enterprises", "firms-node": self.valves.pk, "firms-enterprises": []},
         )
-        self.assertEqual(response.status_code, 404)
+        self.assertEqual(response.status_code, 403)
         self.assertEqual(self.client.post(reverse("transfer:chain_list"), {}).status_code, 403)
         with self.assertRaises(PermissionDenied):
             chains.chain_node_save(

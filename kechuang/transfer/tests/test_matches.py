@@ -18,16 +18,16 @@ class MatchServiceTest(TransferCastTestCase):
             actor=user or self.staff,
             demand=demand or self.demand_a,
             achievement=achievement or self.achievement,
-            score=0.87,
-            terms=["耐磨", "密封面"],
-            reasons=["同属新材料领域"],
             on=DAY,
         )
 
     def test_accepting_creates_a_recommended_match_and_matches_the_demand(self):
         match = self.accept()
         self.assertEqual(match.status, MatchStatus.RECOMMENDED)
-        self.assertEqual(match.terms, ["耐磨", "密封面"])
+        # What the engine says of the pair, computed on the server.
+        self.assertIn("耐磨", match.terms)
+        self.assertGreater(match.score, 0)
+        self.assertTrue(any("耐磨" in r for r in match.reasons))
         self.assertEqual(match.accepted_by, self.staff)
         self.assertEqual(Demand.objects.get(pk=self.demand_a.pk).status, DemandStatus.MATCHED)
 
@@ -119,12 +119,30 @@ class MatchPageTest(TransferCastTestCase):
         )
 
     def test_accept_button_answers_with_the_row(self):
-        response = self.post_suggestion(
-            "accept", score="0.9", terms='["耐磨"]', reasons='["同属新材料领域"]'
-        )
+        response = self.post_suggestion("accept")
         self.assertContains(response, "已采纳")
+        self.assertContains(response, "耐磨")
+
+    def test_a_forged_engine_result_in_the_post_is_ignored(self):
+        self.post_suggestion("accept", score="99", terms='["伪造"]', reasons='["伪造的理由"]')
         match = Match.objects.get(demand=self.demand_a)
-        self.assertEqual((match.terms, match.reasons), (["耐磨"], ["同属新材料领域"]))
+        self.assertNotIn("伪造", match.terms)
+        self.assertNotIn("伪造的理由", match.reasons)
+        self.assertLess(match.score, 99)
+        self.assertIn("耐磨", match.terms)
+
+    def test_an_achievement_the_firm_may_not_read_is_neither_suggested_nor_accepted(self):
+        from kechuang.transfer.models import Achievement
+
+        Achievement.objects.filter(pk=self.achievement.pk).update(published=False)
+        self.client.force_login(self.staff)
+        page = self.client.get(f"/transfer/demands/{self.demand_a.pk}/")
+        self.assertNotIn(self.achievement.code, [s["code"] for s in page.context["suggestions"]])
+        with self.assertRaises(ValidationError):
+            services.match_accept(
+                actor=self.staff, demand=self.demand_a, achievement=self.achievement
+            )
+        self.assertFalse(Match.objects.exists())
 
     def test_reject_button_records_the_reason(self):
         response = self.post_suggestion("reject", reason="too_early", note="尚在实验室")

@@ -42,12 +42,17 @@ def achievement_list(request):
 
 
 def _demands_for(achievement: Achievement, user) -> tuple[list[dict], str]:
-    found, note = suggestions("achievement", achievement)
+    """Demands the achievement may answer: those the user reads whose firm may read the
+    achievement (all firms when it is published), as on the demand's side."""
+    readable = Demand.objects.visible_to(user)
+    if not achievement.published:
+        readable = readable.filter(enterprise_id=achievement.owner_enterprise_id)
+    found, note = suggestions(
+        "achievement", achievement, allowed=list(readable.values_list("pk", flat=True))
+    )
     demands = {
         d.code: d
-        for d in Demand.objects.visible_to(user)
-        .filter(code__in=[s["code"] for s in found])
-        .select_related("enterprise")
+        for d in readable.filter(code__in=[s["code"] for s in found]).select_related("enterprise")
     }
     return [{**s, "demand": demands[s["code"]]} for s in found if s["code"] in demands], note
 

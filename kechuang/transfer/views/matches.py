@@ -1,6 +1,5 @@
 """The match pipeline and the suggestions of the matching engine, accepted or rejected."""
 
-import json
 import logging
 
 from django.contrib import messages
@@ -22,9 +21,10 @@ NOT_READY = "匹配索引尚未就绪"
 TOP = 10
 
 
-def suggestions(kind: str, obj, top: int = TOP) -> tuple[list[dict], str]:
+def suggestions(kind: str, obj, top: int = TOP, **limits) -> tuple[list[dict], str]:
     """(suggestions, note): the engine's ranked list for a demand or an achievement, or an
-    empty list and a Chinese note when the engine is not there yet."""
+    empty list and a Chinese note when the engine is not there yet. `limits` (allowed,
+    exclude) keep the candidates to what the users concerned may read."""
     try:
         from kechuang.transfer import matching
 
@@ -32,17 +32,20 @@ def suggestions(kind: str, obj, top: int = TOP) -> tuple[list[dict], str]:
     except (ImportError, AttributeError):
         return [], NOT_READY
     try:
-        return list(suggest(obj, top=top)), ""
+        return list(suggest(obj, top=top, **limits)), ""
     except Exception:  # the page stays usable whatever the index's state
         logger.exception("matching failed for %s %s", kind, obj.pk)
         return [], NOT_READY
 
 
 def demand_suggestions(demand: Demand, user) -> tuple[list[dict], str]:
-    """The engine's achievements for a demand, each with what staff already decided on it."""
-    found, note = suggestions("demand", demand)
+    """The engine's achievements for a demand, each with what staff already decided on it;
+    only achievements both the demand's firm and the user may read are ranked."""
+    found, note = suggestions(
+        "demand", demand, exclude=services.achievements_hidden_from(demand, user)
+    )
     codes = [s["code"] for s in found]
-    achievements = {a.code: a for a in Achievement.objects.filter(code__in=codes)}
+    achievements = {a.code: a for a in Achievement.objects.visible_to(user).filter(code__in=codes)}
     matched = dict(
         Match.objects.filter(demand=demand, achievement__code__in=codes).values_list(
             "achievement__code", "status"
@@ -67,32 +70,27 @@ def _row(item: dict, achievement: Achievement, matched: dict, rejected: dict) ->
     return {
         **item,
         "achievement": achievement,
-        "terms_json": json.dumps(item.get("terms", []), ensure_ascii=False),
-        "reasons_json": json.dumps(item.get("reasons", []), ensure_ascii=False),
         "match_status": MatchStatus(matched[code]).label if code in matched else "",
         "rejected": RejectReason(rejected[code]).label if code in rejected else "",
     }
 
 
-def _json_list(text: str) -> list:
-    try:
-        value = json.loads(text or "[]")
-    except ValueError:
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else []
-
-
-def _suggestion_response(request, demand, form, achievement, error=""):
+def _suggestion_response(request, demand, achievement, error=""):
     if not is_htmx(request):
         if error:
             messages.error(request, error)
         return redirect("transfer:demand_detail", pk=demand.pk)
+    stored = Match.objects.filter(demand=demand, achievement=achievement).first()
+    if stored is not None:
+        said = {"score": stored.score, "terms": stored.terms, "reasons": stored.reasons}
+    else:
+        said = services.engine_suggestion(demand, achievement, request.user) or {}
     item = {
         "code": achievement.code,
         "title": achievement.title,
-        "score": form.cleaned_data.get("score") or 0,
-        "terms": _json_list(form.cleaned_data.get("terms")),
-        "reasons": _json_list(form.cleaned_data.get("reasons")),
+        "score": said.get("score") or 0,
+        "terms": said.get("terms") or [],
+        "reasons": said.get("reasons") or [],
     }
     matched = dict(
         Match.objects.filter(demand=demand, achievement=achievement).values_list(
@@ -121,7 +119,11 @@ def _suggestion(request, pk: int):
     form = SuggestionForm(request.POST)
     achievement = None
     if form.is_valid():
-        achievement = Achievement.objects.filter(pk=form.cleaned_data["achievement"]).first()
+        achievement = (
+            Achievement.objects.visible_to(request.user)
+            .filter(pk=form.cleaned_data["achievement"])
+            .first()
+        )
     if achievement is None:
         raise Http404("推荐的成果不存在")
     return demand, form, achievement
@@ -137,16 +139,13 @@ def match_accept(request, pk: int):
             actor=request.user,
             demand=demand,
             achievement=achievement,
-            score=form.cleaned_data.get("score") or 0,
-            terms=_json_list(form.cleaned_data.get("terms")),
-            reasons=_json_list(form.cleaned_data.get("reasons")),
         )
     except ValidationError as exc:
         error = "；".join(exc.messages)
     else:
         if not is_htmx(request):
             messages.success(request, f"已采纳“{achievement.title}”，进入对接流程")
-    return _suggestion_response(request, demand, form, achievement, error)
+    return _suggestion_response(request, demand, achievement, error)
 
 
 @require_POST
@@ -167,7 +166,7 @@ def match_reject(request, pk: int):
     else:
         if not is_htmx(request):
             messages.success(request, f"已标记“{achievement.title}”为不采纳")
-    return _suggestion_response(request, demand, form, achievement, error)
+    return _suggestion_response(request, demand, achievement, error)
 
 
 def _board_context(request, **extra) -> dict:

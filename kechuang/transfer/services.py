@@ -63,6 +63,7 @@ ACHIEVEMENT_FIELDS = (
     "contact_person",
     "contact_phone",
     "transfer_mode",
+    "published",
 )
 CONTRACT_FIELDS = (
     "number",

@@ -38,6 +38,8 @@ class _UserFilterSet(django_filters.FilterSet):
         self.user = user or getattr(request, "user", None)
         if self.user is not None and "township" in self.filters:
             self.filters["township"].queryset = townships_visible_to(self.user)
+        if "chain" in self.filters:
+            self.filters["chain"].queryset = IndustryChain.objects.visible_to(self.user)
         self.form.label_suffix = ""
 
     def search(self, queryset, name, value):

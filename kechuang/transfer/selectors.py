@@ -58,11 +58,9 @@ def feedback_of(demand: Demand, user: User):
 
 
 def chains_for(user: User):
-    """The chains a user may pick: those of the regions above or at theirs."""
-    if user.is_superuser or user.region is None:
-        return IndustryChain.objects.all()
-    codes = [user.region.code[:n].ljust(6, "0") for n in (2, 4, 6)] + [user.region.code]
-    return IndustryChain.objects.filter(region__code__in=codes)
+    """The chains a user may file a record under: those they may read (their county's and
+    the regions' above it)."""
+    return IndustryChain.objects.visible_to(user)
 
 
 def pipeline(user: User, matches=None) -> list[dict]:

@@ -51,6 +51,9 @@ class PoolEntryFilter(django_filters.FilterSet):
         super().__init__(data, queryset, request=request, prefix=prefix)
         user = user or getattr(request, "user", None)
         if user is not None:
+            self.filters["tier"].queryset = Tier.objects.filter(
+                pk__in=[t.pk for t in tiers_for(user)]
+            )
             self.filters["township"].queryset = townships_visible_to(user)
             self.filters["liaison"].queryset = (
                 User.objects.visible_to(user).filter(pool_entries__isnull=False).distinct()

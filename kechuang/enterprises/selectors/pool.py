@@ -6,6 +6,7 @@ from kechuang.core.choices import RegionLevel
 from kechuang.core.models import Region, User
 from kechuang.enterprises.choices import PoolStatus
 from kechuang.enterprises.models import Enterprise, PoolEntry, Tier, Visit
+from kechuang.enterprises.selectors.qualifications import tiers_managed_by
 from kechuang.enterprises.services.pool import LIAISON_ROLES, may_manage_pool
 
 STATUS_ORDER = list(PoolStatus.values)
@@ -76,15 +77,9 @@ def visits_of(entry: PoolEntry, user: User):
 
 
 def tiers_for(user: User) -> list[Tier]:
-    """The tiers a firm of the user's area may aim at: national ones and its regions' own."""
-    tiers = Tier.objects.select_related("region").order_by("rank", "code")
-    if user.is_superuser or user.region is None:
-        return list(tiers)
-    return [
-        t
-        for t in tiers
-        if t.region is None or t.region.contains(user.region) or user.region.contains(t.region)
-    ]
+    """The tiers a firm of the user's area may aim at: national ones, its regions' own and
+    those the regions below it define."""
+    return list(tiers_managed_by(user).order_by("rank", "code"))
 
 
 def liaison_candidates(user: User, enterprise: Enterprise | None = None) -> list[User]:

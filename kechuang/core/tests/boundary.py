@@ -1,0 +1,346 @@
+"""The world outside each user's scope, and the endpoints the boundary test walks.
+
+`build_outside()` adds, beside the cast, records of another county (上城区, another city
+as well) and records of township B's firm and of the second institution, each with a token
+in its name (界外…) so a page that leaks one is caught by text. Every record gets a primary
+key of its own range (model index × 1000), so an id in a URL names one record of one model.
+`endpoints()` lists every URL pattern and `api_operations()` every operation of the OpenAPI
+schema: nothing here names an endpoint, so one added later is walked too.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.apps import apps
+from django.db import connection, models
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from kechuang.core.choices import RegionLevel, Role
+from kechuang.core.models import AuditEvent, Region
+
+D = datetime.date
+TOKEN = "界外"
+
+
+def _scoped_models() -> list[type[models.Model]]:
+    return sorted(
+        (m for m in apps.get_models() if hasattr(m, "scope") and hasattr(m.objects, "visible_to")),
+        key=lambda m: m._meta.label,
+    )
+
+
+def _pk_base(model) -> int:
+    return 100_000 + 1_000 * _scoped_models().index(model)
+
+
+def _make(model, n: int, **fields):
+    """Creates a record with a primary key in its model's own range (audited as admin)."""
+    obj = model(pk=_pk_base(model) + n, **fields)
+    obj.save(force_insert=True)
+    return obj
+
+
+def build_outside(cast) -> list[models.Model]:
+    """Records outside some users' scope (see the module docstring); returns them all.
+    Regions carry no token: administrative divisions are public reference data."""
+    from kechuang.enterprises.models import (
+        Enterprise,
+        EnterpriseYear,
+        PoolEntry,
+        Qualification,
+        Tier,
+        Visit,
+    )
+    from kechuang.indicators.models import DataElement, DataValue, EnterpriseMonth, Indicator
+    from kechuang.indicators.models import Target
+    from kechuang.institutions.models import Institution
+    from kechuang.transfer.models import (
+        Achievement,
+        ChainNode,
+        Demand,
+        IndustryChain,
+        Match,
+        MatchFeedback,
+        MatchmakingEvent,
+        TechContract,
+    )
+
+    city = Region.objects.get(code="330100")
+    county = _make(Region, 1, code="330102", name="上城区", level=RegionLevel.COUNTY, parent=city)
+    township = _make(
+        Region,
+        2,
+        code="330102001",
+        name="清波街道",
+        level=RegionLevel.TOWNSHIP,
+        parent=county,
+    )
+    from kechuang.core.tests.cast import credit_code
+
+    made: list[models.Model] = [county, township]
+    tier = Tier.objects.filter(region__isnull=True).order_by("rank").first()
+    local_tier = _make(
+        Tier,
+        1,
+        code="jiewai-tier",
+        name=f"{TOKEN}梯次",
+        rank=9,
+        validity="years",
+        validity_years=3,
+        region=county,
+    )
+    made.append(local_tier)
+    element = DataElement.objects.order_by("pk").first()
+    indicator = Indicator.objects.order_by("pk").first()
+    made.append(
+        _make(
+            AuditEvent,
+            1,
+            at=_now(),
+            action="update",
+            content_type_id=_ct(Region),
+            object_id=str(county.pk),
+            object_repr=f"{TOKEN}变更",
+            region_code=county.code,
+        )
+    )
+
+    firms = {}
+    for n, (name, where) in enumerate(
+        ((f"{TOKEN}上城企业", township), (f"{TOKEN}温溪企业", cast.township_b)), start=1
+    ):
+        firms[n] = _make(
+            Enterprise,
+            n,
+            credit_code=credit_code(900 + n, where.code[:6]),
+            name=name,
+            township=where,
+            industry_section="C",
+            industry_division="34",
+        )
+    insts = {
+        1: _make(Institution, 1, name=f"{TOKEN}上城研究院", kind="university", region=county),
+    }
+    made += [*firms.values(), *insts.values()]
+    chain = _make(IndustryChain, 1, code="jiewai-chain", name=f"{TOKEN}产业链", region=county)
+    node = _make(ChainNode, 1, chain=chain, name=f"{TOKEN}环节", stage="midstream")
+    made += [chain, node]
+    for n, firm in firms.items():
+        made.append(_make(EnterpriseYear, n, enterprise=firm, year=2022))
+        if tier is not None:
+            made.append(
+                _make(
+                    Qualification,
+                    n,
+                    enterprise=firm,
+                    tier=tier,
+                    year=2022,
+                    valid_from=D(2022, 1, 1),
+                    valid_until=D(2024, 12, 31),
+                )
+            )
+            entry = _make(
+                PoolEntry, n, enterprise=firm, tier=tier, year=2023, entered_on=D(2023, 1, 5)
+            )
+            made += [
+                entry,
+                _make(
+                    Visit,
+                    n,
+                    entry=entry,
+                    visited_on=D(2023, 2, 1),
+                    visitors=f"{TOKEN}走访人",
+                    agreed=True,
+                ),
+            ]
+        county_of = county if firm.township_id == township.pk else cast.county
+        made.append(
+            _make(
+                EnterpriseMonth,
+                n,
+                enterprise=firm,
+                period="2023-04",
+                township=firm.township,
+                county=county_of,
+            )
+        )
+        demand = _make(
+            Demand,
+            n,
+            code=f"JW-XQ-{n}",
+            title=f"{TOKEN}需求{n}",
+            description="界外需求",
+            enterprise=firm,
+        )
+        made.append(demand)
+    owners = {
+        1: {"owner_institution": insts[1], "region": county},
+        2: {"owner_institution": cast.institution_2, "region": cast.county},
+    }
+    achievements = {
+        n: _make(
+            Achievement,
+            n,
+            code=f"JW-CG-{n}",
+            title=f"{TOKEN}成果{n}",
+            abstract="界外",
+            published=False,
+            **owner,
+        )
+        for n, owner in owners.items()
+    }
+    made += list(achievements.values())
+    demand_x = Demand.objects.get(pk=_pk_base(Demand) + 1)
+    made.append(
+        _make(
+            Match,
+            1,
+            demand=demand_x,
+            achievement=achievements[1],
+            recommended_on=D(2023, 3, 1),
+            terms=[],
+            reasons=[],
+        )
+    )
+    made.append(
+        _make(MatchFeedback, 1, demand=demand_x, achievement=achievements[1], reason="too_early")
+    )
+    made.append(
+        _make(
+            MatchmakingEvent,
+            1,
+            title=f"{TOKEN}对接活动",
+            held_on=D(2023, 3, 1),
+            place="界外",
+            region=county,
+        )
+    )
+    made.append(
+        _make(
+            TechContract,
+            1,
+            number="JW-HT-1",
+            title=f"{TOKEN}合同",
+            kind="development",
+            buyer_name="界外买方",
+            seller_name="界外卖方",
+            amount=Decimal(100),
+            turnover=Decimal(100),
+            registered_on=D(2023, 3, 1),
+            direction="output",
+            region=county,
+        )
+    )
+    if element is not None:
+        made.append(
+            _make(
+                DataValue,
+                1,
+                element=element,
+                region=county,
+                period="2023-04",
+                value=Decimal(1),
+                source="manual",
+            )
+        )
+    if indicator is not None:
+        made.append(
+            _make(Target, 1, indicator=indicator, region=county, year=2023, value=Decimal(1))
+        )
+    made.append(
+        _make(
+            apps.get_model("core", "User"),
+            1,
+            username="staff_jiewai",
+            full_name=f"{TOKEN}科员",
+            role=Role.STAFF,
+            region=county,
+        )
+    )
+    return made
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def _ct(model) -> int:
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(model).pk
+
+
+def footprint() -> tuple[int, ...]:
+    """Row counts of every scoped table and of the audit trail, in one query."""
+    tables = [m._meta.db_table for m in _scoped_models()] + [AuditEvent._meta.db_table]
+    tables += [
+        m._meta.db_table
+        for m in apps.get_models()
+        if m._meta.db_table.startswith(
+            tuple(
+                f"{a}_historical"
+                for a in ("core", "enterprises", "institutions", "indicators", "transfer")
+            )
+        )
+    ]
+    quote = connection.ops.quote_name
+    sql = " UNION ALL ".join(
+        f"SELECT {i}, COUNT(*) FROM {quote(t)}" for i, t in enumerate(sorted(set(tables)))
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return tuple(n for _, n in sorted(cursor.fetchall()))
+
+
+# --- the endpoints -------------------------------------------------------------------------
+
+
+@dataclass
+class Endpoint:
+    route: str  # the URL pattern, with <converter:name> parts
+    name: str
+    kwargs: list[str] = field(default_factory=list)
+
+
+def endpoints() -> list[Endpoint]:
+    """Every URL pattern of the site except the API (walked through its schema)."""
+    found = []
+
+    def walk(resolver, prefix: str, namespace: str) -> None:
+        for pattern in resolver.url_patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                ns = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+                walk(pattern, route, ns)
+            elif isinstance(pattern, URLPattern):
+                if route.startswith("api/"):
+                    continue
+                kwargs = re.findall(r"<(?:\w+:)?(\w+)>", route)
+                found.append(Endpoint(route, namespace + (pattern.name or ""), kwargs))
+
+    walk(get_resolver(), "", "")
+    return found
+
+
+def fill(route: str, values: dict[str, object]) -> str:
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)
+    return "/" + path
+
+
+def api_operations() -> list[tuple[str, str, dict]]:
+    """(path, method, operation) of every operation in the OpenAPI schema."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operations = []
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method in {"get", "post", "put", "patch", "delete"}:
+                operations.append((path, method.upper(), operation))
+    return operations

@@ -49,8 +49,10 @@ class TokenObtainView(APIView):
     @extend_schema(
         operation_id="token_create",
         summary="取得接口令牌",
-        description="用户名和密码换取接口令牌（默认 30 天后到期）。与登录页共用失败锁定：同一用户名或同一地址"
-        "连续失败过多时，在锁定结束前一律拒绝。",
+        description=(
+            "用户名和密码换取接口令牌（默认 30 天后到期）。与登录页共用失败锁定："
+            "同一用户名或同一地址连续失败过多时，在锁定结束前一律拒绝。"
+        ),
         request=TokenRequestSerializer,
         responses={
             200: TokenResponseSerializer,

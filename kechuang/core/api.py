@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
@@ -56,15 +56,19 @@ class TokenObtainView(APIView):
         request=TokenRequestSerializer,
         responses={
             200: TokenResponseSerializer,
-            400: DetailSerializer,
-            429: DetailSerializer,
+            400: OpenApiResponse(DetailSerializer, "缺少字段、用户名或密码不正确，或已被锁定"),
+            429: OpenApiResponse(DetailSerializer, "请求过于频繁"),
         },
         auth=[],
         tags=["token"],
     )
     def post(self, request):
         form = TokenRequestSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
+        if not form.is_valid():
+            problems = "；".join(
+                f"{form.fields[name].label}：{errors[0]}" for name, errors in form.errors.items()
+            )
+            return Response({"detail": problems}, status=status.HTTP_400_BAD_REQUEST)
         data = form.validated_data
         try:
             user = services.login_attempt(

@@ -155,7 +155,7 @@ def user_set_password(*, actor: User | None, user: User, password: str) -> None:
     user._history_user = actor
     user.save(update_fields=["password"])
     for token in user.api_tokens.all():
-        apitoken_revoke(actor=actor or user, token=token)
+        _revoke(token, actor or user)
 
 
 def _token_hash(key: str) -> str:
@@ -188,6 +188,10 @@ def apitoken_revoke(*, actor: User, token: ApiToken) -> None:
     """Deletes a token; only its owner (or a superuser) may."""
     if actor != token.user and not actor.is_superuser:
         raise PermissionDenied("只能撤销自己的接口令牌")
+    _revoke(token, actor)
+
+
+def _revoke(token: ApiToken, actor: User) -> None:
     token._history_user = actor
     token.delete()
 

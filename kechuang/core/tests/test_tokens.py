@@ -64,6 +64,25 @@ class TokenEndpointTest(CastTestCase):
         with later(settings.LOGIN_LOCKOUT_MINUTES + 1):
             self.assertEqual(self.obtain().status_code, 200)
 
+    def test_a_missing_field_is_named(self):
+        response = self.client.post("/api/token/", {"username": "staff"})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("密码：", response.json()["detail"])
+
+    def test_behind_a_proxy_the_forwarded_address_is_counted(self):
+        rest = settings.REST_FRAMEWORK | {"NUM_PROXIES": 1}
+        with self.settings(REST_FRAMEWORK=rest):
+            self.client.post(
+                "/api/token/",
+                {"username": "staff", "password": "wrong"},
+                REMOTE_ADDR="127.0.0.1",
+                HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7",
+            )
+        self.assertTrue(LoginCounter.objects.filter(key="addr:203.0.113.7").exists())
+        self.assertFalse(
+            LoginCounter.objects.filter(key__in=["addr:127.0.0.1", "addr:6.6.6.6"]).exists()
+        )
+
     def test_an_expired_token_is_refused_with_401(self):
         key = self.obtain().json()["token"]
         with later(settings.API_TOKEN_DAYS * 24 * 60 + 1):

@@ -16,9 +16,11 @@ from kechuang.core import checks
 
 ROOT = Path(__file__).resolve().parents[3]
 
-# The production variables of README's 部署检查 section.
+# The production variables of README's 部署检查 section (and .env.example).
 PRODUCTION = {
     "DEBUG": "false",
+    "SECURE_PROXY_SSL_HEADER": "true",
+    "NUM_PROXIES": "1",
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "example.gov.cn",
     "SECURE_SSL_REDIRECT": "true",
@@ -97,6 +99,16 @@ class DeployCheckTest(SimpleTestCase):
 
 
 class ProxyHeaderTest(SimpleTestCase):
+    @override_settings(SECURE_SSL_REDIRECT=True, SECURE_PROXY_SSL_HEADER=None)
+    def test_the_deploy_check_warns_about_https_redirects_without_the_proxy_header(self):
+        self.assertEqual([w.id for w in checks.check_proxy_header(None)], ["kechuang.W002"])
+
+    @override_settings(
+        SECURE_SSL_REDIRECT=True, SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https")
+    )
+    def test_the_deploy_check_accepts_https_redirects_with_the_proxy_header(self):
+        self.assertEqual(checks.check_proxy_header(None), [])
+
     PRINT = "import django; django.setup(); from django.conf import settings as s; " + (
         "print(s.SECURE_PROXY_SSL_HEADER)"
     )

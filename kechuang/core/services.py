@@ -31,6 +31,8 @@ def login_attempt(*, request, username: str, password: str) -> User:
     reaching its limit refuses that username or address until the lockout ends, whatever the
     password. Unknown usernames take the same path as wrong passwords (Django's backend hashes
     a dummy password for them), so neither the message nor the timing reveals an account.
+    Deliberately not one transaction: a counted failure must stay counted although the
+    attempt ends in LoginRefused, so callers must not wrap it in a transaction either.
     """
     now = timezone.now()
     keys = _counter_keys(username, client_address(request))

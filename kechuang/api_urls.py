@@ -1,9 +1,9 @@
 """The REST API: each app registers its viewsets here."""
 
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from kechuang.core.api import TokenObtainView
 from kechuang.enterprises.api import EnterpriseViewSet
 from kechuang.enterprises.api_pool import PoolFunnelView
 from kechuang.institutions.api import InstitutionViewSet
@@ -17,7 +17,7 @@ router.register("achievements", AchievementViewSet, basename="achievement")
 router.register("contracts", ContractViewSet, basename="contract")
 
 urlpatterns = [
-    path("token/", obtain_auth_token, name="api-token"),
+    path("token/", TokenObtainView.as_view(), name="api-token"),
     path("pool/funnel/", PoolFunnelView.as_view(), name="pool-funnel"),
     path("", include(router.urls)),
 ]

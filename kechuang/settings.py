@@ -12,7 +12,8 @@ VAR_DIR = Path(envstr("KECHUANG_VAR_DIR", str(BASE_DIR / "var")))
 DEBUG = envbool("DEBUG", False)
 # Pins "today" for business rules (YYYY-MM-DD); empty in production. See core/clock.py.
 KECHUANG_TODAY = envstr("KECHUANG_TODAY", "")
-SECRET_KEY = envsecret("SECRET_KEY", VAR_DIR / "secret_key")
+# Generated when neither SECRET_KEY nor SECRET_KEY_FILE is set; check --deploy then warns.
+SECRET_KEY, SECRET_KEY_GENERATED = envsecret("SECRET_KEY", VAR_DIR / "secret_key")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
@@ -37,7 +38,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -95,9 +95,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Lock an account after this many failed logins in a row, for this many minutes.
+# Sign-in lockout (login page and POST /api/token/): after LOGIN_FAILURE_LIMIT failures for one
+# username, or LOGIN_ADDRESS_FAILURE_LIMIT from one client address, each within
+# LOGIN_LOCKOUT_MINUTES of the previous one, that username or address is refused for
+# LOGIN_LOCKOUT_MINUTES. The address limit is higher: an office shares one address behind NAT.
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", 50)
 LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15)
+# API tokens expire this many days after they are issued.
+API_TOKEN_DAYS = envint("API_TOKEN_DAYS", 30)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -128,7 +134,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
 
 # Production hardening, switched on behind TLS (see README).
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Trust X-Forwarded-Proto only when told a proxy sets it: otherwise any client could claim HTTPS.
+if envbool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
@@ -138,11 +146,33 @@ SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Throttling counts requests in the cache; the database cache is shared by every process and
+# server (its table is created by core's migrations).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "kechuang_cache",
+    }
+}
+
 REST_FRAMEWORK = {
+    # Tokens first: a refused token answers 401 with a WWW-Authenticate challenge.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "kechuang.core.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": envstr("API_THROTTLE_ANON", "60/min"),
+        "user": envstr("API_THROTTLE_USER", "1200/min"),
+        "token": envstr("API_THROTTLE_TOKEN", "20/min"),
+    },
+    # Reverse proxies in front of the app: the client address is taken from X-Forwarded-For
+    # that many hops from the right (throttling and the login lockout). 0: REMOTE_ADDR.
+    "NUM_PROXIES": envint("NUM_PROXIES", 0),
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

@@ -19,3 +19,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 VAR_DIR = Path(tempfile.mkdtemp(prefix="kechuang-test-"))
 IMPORT_UPLOAD_DIR = VAR_DIR / "imports"
 atexit.register(shutil.rmtree, VAR_DIR, ignore_errors=True)
+
+# Throttling counts in a per-process memory cache (production: the shared database cache).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests call the API far faster than any client may; test_throttling lowers a rate itself.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {  # noqa: F405
+    "anon": "100000/min",
+    "user": "100000/min",
+    "token": "100000/min",
+}

@@ -42,6 +42,12 @@ class LoginForm(AuthenticationForm):
         return self.cleaned_data
 
 
+class ApiTokenForm(StyledFormMixin, forms.Form):
+    """Names a new API token, so its owner can tell it apart when revoking."""
+
+    name = forms.CharField(label="令牌名称", max_length=60, help_text="例如：统计报送系统")
+
+
 class AuditFilterForm(StyledFormMixin, forms.Form):
     """Filters of the change log."""
 

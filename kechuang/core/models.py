@@ -94,12 +94,8 @@ class User(AbstractUser):
         related_name="users",
     )
     phone = models.CharField("手机号", max_length=20, blank=True)
-    failed_logins = models.PositiveIntegerField("连续登录失败次数", default=0)
-    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
 
-    history = HistoricalRecords(
-        excluded_fields=["password", "last_login", "failed_logins", "locked_until"]
-    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
     objects = KechuangUserManager()
     scope = Scope(region="region")
 
@@ -179,3 +175,49 @@ class AuditEvent(models.Model):
     @property
     def changed_fields(self) -> list[str]:
         return sorted(set(self.before) | set(self.after))
+
+
+class LoginCounter(models.Model):
+    """Failed sign-ins of one username or one client address, and the lockout they caused.
+
+    Keyed by what was typed, not by account, so an unknown username behaves exactly like a
+    known one. A security counter, not business data: updated in place, outside the audit.
+    """
+
+    key = models.CharField("计数对象", max_length=200, unique=True)
+    failures = models.PositiveIntegerField("失败次数", default=0)
+    last_failure = models.DateTimeField("最近失败时间")
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "登录失败计数"
+        verbose_name_plural = "登录失败计数"
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class ApiToken(models.Model):
+    """A key for the REST API: only its SHA-256 is stored; it expires and can be revoked."""
+
+    user = models.ForeignKey(
+        User, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField("名称", max_length=60)
+    key_hash = models.CharField("密钥摘要", max_length=64, unique=True)
+    prefix = models.CharField("密钥前缀", max_length=8)
+    created = models.DateTimeField("创建时间")
+    expires = models.DateTimeField("到期时间")
+    last_used = models.DateTimeField("最近使用", null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["key_hash", "last_used"])
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(region="user__region")
+
+    class Meta:
+        verbose_name = "接口令牌"
+        verbose_name_plural = "接口令牌"
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.prefix}…）"

@@ -11,7 +11,12 @@ from django.utils import timezone
 
 from kechuang.core.audit import field_label
 from kechuang.core.choices import RegionLevel
-from kechuang.core.models import AuditEvent, Region, User
+from kechuang.core.models import ApiToken, AuditEvent, Region, User
+
+
+def apitokens_of(user: User) -> QuerySet[ApiToken]:
+    """A user's own API tokens: personal keys, shown to nobody else, bureau included."""
+    return ApiToken.objects.filter(user=user)
 
 
 def townships_visible_to(user: User) -> QuerySet[Region]:

@@ -11,6 +11,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("tokens/", views.apitoken_list, name="apitoken_list"),
+    path("tokens/<int:pk>/revoke/", views.apitoken_revoke, name="apitoken_revoke"),
     path("changes/", views.auditevent_list, name="auditevent_list"),
     path(
         "history/<str:app_label>/<str:model_name>/<int:pk>/",

@@ -1,17 +1,21 @@
-"""Pages of the core app: sign-in, home, change log, record history, health."""
+"""Pages of the core app: sign-in, API tokens, home, change log, record history, health."""
 
 from django.apps import apps
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
-from django.views.decorators.http import require_GET
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
 
-from kechuang.core import selectors
-from kechuang.core.forms import AuditFilterForm, LoginForm
+from kechuang.core import selectors, services
+from kechuang.core.forms import ApiTokenForm, AuditFilterForm, LoginForm
 from kechuang.core.scoping import get_editable_or_403, is_bureau
 
 PAGE_SIZE = 50
@@ -26,10 +30,18 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
-    """Any signed-in user: changes their own password."""
+    """Any signed-in user: changes their own password, which revokes their API tokens."""
 
     template_name = "core/password_change.html"
     success_url = reverse_lazy("core:password_change_done")
+
+    def form_valid(self, form):
+        user = form.user
+        services.user_set_password(
+            actor=user, user=user, password=form.cleaned_data["new_password1"]
+        )
+        update_session_auth_hash(self.request, user)
+        return redirect(self.get_success_url())
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
@@ -87,6 +99,35 @@ def record_history(request, app_label: str, model_name: str, pk: int):
             "model_name": model._meta.verbose_name,
         },
     )
+
+
+def apitoken_list(request):
+    """Any signed-in user: their API tokens; creates one (its key shown once) or revokes one."""
+    form = ApiTokenForm(request.POST or None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        token, key = services.apitoken_create(
+            actor=request.user, user=request.user, name=form.cleaned_data["name"]
+        )
+        created = {"token": token, "key": key}
+        form = ApiTokenForm()
+    context = {
+        "form": form,
+        "created": created,
+        "tokens": selectors.apitokens_of(request.user),
+        "now": timezone.now(),
+        "token_days": settings.API_TOKEN_DAYS,
+    }
+    return render(request, "core/apitoken_list.html", context)
+
+
+@require_POST
+def apitoken_revoke(request, pk: int):
+    """The token's owner: revokes it."""
+    token = get_object_or_404(selectors.apitokens_of(request.user), pk=pk)
+    services.apitoken_revoke(actor=request.user, token=token)
+    messages.success(request, f"已撤销令牌“{token.name}”")
+    return redirect("core:apitoken_list")
 
 
 @require_GET

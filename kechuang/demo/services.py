@@ -8,12 +8,14 @@ second load writes nothing and leaves the audit trail untouched.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import connection, transaction
 
 from kechuang.core.choices import Role
 from kechuang.core.models import Region, User
@@ -31,13 +33,59 @@ from kechuang.institutions.services import institution_create, institution_updat
 USER_FIELDS = ("full_name", "role", "region", "enterprise", "institution", "is_superuser")
 
 
-def demo_load(*, password: str = dataset.PASSWORD) -> dict:
-    """Creates or brings up to date the demo records; returns what it did and the key figures."""
+class DemoRefused(Exception):
+    """The database holds records the demo did not create; the message says which."""
+
+
+KEPT_PASSWORD = "（原密码，未修改）"
+
+
+def foreign_records() -> list[str]:
+    """Why the database is not a demo database, in Chinese; empty when it is one (or empty).
+
+    Reads only the columns it needs, so it also works before `migrate` on an older schema.
+    """
+    tables = set(connection.introspection.table_names())
+    if User._meta.db_table not in tables:
+        return []
+    demo_users = {spec.username for spec in (dataset.ADMIN, *dataset.USERS)}
+    reasons = []
+    others = User.objects.exclude(username__in=demo_users).values_list("username", flat=True)
+    if others.exists():
+        names = "、".join(others.order_by("username")[:3])
+        reasons.append(f"有 {others.count()} 个非演示用户（如 {names}）")
+    admin = User.objects.filter(username=dataset.ADMIN.username).values_list("password").first()
+    if admin is not None and not check_password(dataset.PASSWORD, admin[0]):
+        reasons.append("admin 的密码不是演示密码，不是演示程序建的账号")
+    for model, field, demo, label in (
+        (Enterprise, "credit_code", {s.credit_code for s in dataset.enterprises()}, "企业"),
+        (Institution, "name", {s.name for s in dataset.INSTITUTIONS}, "院所"),
+    ):
+        if model._meta.db_table not in tables:
+            continue
+        foreign = sum(
+            1 for v in model.objects.values_list(field, flat=True).iterator() if v not in demo
+        )
+        if foreign:
+            reasons.append(f"有 {foreign} 家非演示{label}")
+    return reasons
+
+
+def demo_load(*, password: str = dataset.PASSWORD, force: bool = False) -> dict:
+    """Creates or brings up to date the demo records; returns what it did and the key figures.
+
+    Refuses (DemoRefused) a database holding records the demo did not create, unless `force`;
+    with `force`, users that already exist are left as they are (password included), so the
+    demo never takes over an account it did not create.
+    """
     started = time.perf_counter()
     counts: dict[str, Counter] = {k: Counter() for k in ("users", "institutions", "enterprises")}
     with transaction.atomic():
+        if not force and (reasons := foreign_records()):
+            raise DemoRefused(refusal(reasons))
         regions = _regions()
-        admin = _ensure_user(None, dataset.ADMIN, regions, password, counts["users"])
+        ensure_user = functools.partial(_ensure_user, keep_existing=force)
+        admin = ensure_user(None, dataset.ADMIN, regions, password, counts["users"])
         institutions = {
             spec.name: _ensure_institution(admin, spec, regions, counts["institutions"])
             for spec in dataset.INSTITUTIONS
@@ -49,10 +97,11 @@ def demo_load(*, password: str = dataset.PASSWORD) -> dict:
                 "enterprise": enterprises.get(spec.enterprise),
                 "institution": institutions.get(spec.institution),
             }
-            users.append(_ensure_user(admin, spec, regions, password, counts["users"], **bound))
+            users.append(ensure_user(admin, spec, regions, password, counts["users"], **bound))
         ladder = ladder_load(admin, {u.username: u for u in users}, regions)
         indicators = indicators_load(admin)
         transfer = transfer_load(admin, regions)
+        kept = {u.pk for u in users if getattr(u, "kept", False)}
     return {
         "seconds": round(time.perf_counter() - started, 2),
         "counts": {kind: dict(counter) for kind, counter in counts.items()},
@@ -60,8 +109,18 @@ def demo_load(*, password: str = dataset.PASSWORD) -> dict:
         "indicators": indicators,
         "transfer": transfer,
         **rnd_figures(),
-        "logins": [login_row(user, password) for user in users],
+        "logins": [
+            login_row(user, KEPT_PASSWORD if user.pk in kept else password) for user in users
+        ],
     }
+
+
+def refusal(reasons: list[str]) -> str:
+    return (
+        "数据库里已有不是演示程序建的数据（" + "；".join(reasons) + "），不载入演示数据，"
+        "以免改动真实账号和记录。请换一个空库（如 KECHUANG_VAR_DIR 或 DATABASE_URL 指向新库），"
+        "确实要载入请加 --force（已存在的账号保持不变）。"
+    )
 
 
 def rnd_figures() -> dict:
@@ -122,6 +181,7 @@ def _ensure_user(
     *,
     enterprise: Enterprise | None = None,
     institution: Institution | None = None,
+    keep_existing: bool = False,
 ) -> User:
     wanted = {
         "full_name": spec.full_name,
@@ -136,6 +196,10 @@ def _ensure_user(
     if user is None:
         counter["created"] += 1
         return user_create(actor=actor, username=spec.username, password=password, **wanted)
+    if keep_existing:
+        counter["kept"] += 1
+        user.kept = True
+        return user
     changed = _changes(user, wanted | {"is_active": True})
     if changed:
         user_update(actor=actor or user, user=user, **changed)

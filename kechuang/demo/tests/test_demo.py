@@ -4,19 +4,20 @@ from collections import Counter
 from decimal import Decimal
 from io import StringIO
 
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import TestCase
 
 from kechuang.core.choices import Role
-from kechuang.core.models import AuditEvent, User
-from kechuang.core.validators import validate_credit_code
+from kechuang.core.models import AuditEvent, Region, User
+from kechuang.core.services import user_create, user_set_password
+from kechuang.core.validators import uscc_check_char, validate_credit_code
 from kechuang.demo import dataset
-from kechuang.demo.services import demo_load
+from kechuang.demo.services import KEPT_PASSWORD, DemoRefused, demo_load, foreign_records
 from kechuang.eligibility import screening
 from kechuang.enterprises.models import Enterprise, PoolEntry, Tier
 from kechuang.enterprises.selectors import alerts
 from kechuang.enterprises.selectors.qualifications import newly_certified
-from kechuang.enterprises.services import enterprise_update
+from kechuang.enterprises.services import enterprise_create, enterprise_update
 from kechuang.institutions.models import Institution
 
 
@@ -250,6 +251,49 @@ class DemoLoadTests(DemoLadderChecks, TestCase):
         self.assertIn("乡镇联络员", text)
         self.assertIn("浙江青山钢铁有限公司", text)
         self.assertEqual(AuditEvent.objects.count(), audit)
+
+    def test_a_database_with_other_users_is_refused_with_exit_2(self):
+        admin = User.objects.get(username="admin")
+        user_set_password(actor=admin, user=admin, password="Real-admin-password-1")
+        region = Region.objects.get(code=dataset.COUNTY)
+        user_create(actor=admin, username="zhangsan", password="x-Real-9876", region=region)
+        with self.assertRaises(CommandError) as refused:
+            call_command("demo", "--no-serve", stdout=StringIO())
+        self.assertEqual(refused.exception.returncode, 2)
+        message = str(refused.exception)
+        self.assertIn("有 1 个非演示用户（如 zhangsan）", message)
+        self.assertIn("--force", message)
+        self.assertTrue(User.objects.get(username="admin").check_password("Real-admin-password-1"))
+
+    def test_force_loads_but_never_resets_an_existing_password(self):
+        admin = User.objects.get(username="admin")
+        user_set_password(actor=admin, user=admin, password="Real-admin-password-1")
+        with self.assertRaises(DemoRefused):
+            demo_load()
+        summary = demo_load(force=True)
+        self.assertTrue(User.objects.get(username="admin").check_password("Real-admin-password-1"))
+        self.assertEqual(summary["counts"]["users"], {"kept": 9})
+        self.assertEqual({row["password"] for row in summary["logins"]}, {KEPT_PASSWORD})
+
+
+class DemoGuardTests(TestCase):
+    def test_it_refuses_a_database_with_firms_it_did_not_create(self):
+        region = Region.objects.get(code="331121001")
+        admin = User.objects.create_superuser("root", password="x-Real-9876")
+        enterprise_create(
+            actor=admin,
+            credit_code="91331121MA0000001" + uscc_check_char("91331121MA0000001"),
+            name="真实企业",
+            township=region,
+            industry_division="33",
+        )
+        self.assertEqual(foreign_records(), ["有 1 个非演示用户（如 root）", "有 1 家非演示企业"])
+        with self.assertRaises(DemoRefused):
+            demo_load()
+        self.assertFalse(User.objects.filter(username="admin").exists())
+
+    def test_an_empty_database_is_a_demo_database(self):
+        self.assertEqual(foreign_records(), [])
 
 
 class DatasetTests(TestCase):

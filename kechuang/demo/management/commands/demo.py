@@ -1,13 +1,13 @@
-"""kechuang demo [--port 8000] [--no-serve]: migrates, loads the demo dataset and serves it."""
+"""kechuang demo [--port 8000] [--no-serve] [--force]: migrates, loads the demo data, serves it."""
 
 import unicodedata
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from kechuang.demo import dataset
-from kechuang.demo.services import demo_load
+from kechuang.demo.services import DemoRefused, demo_load, foreign_records, refusal
 
 COLUMNS = (
     ("username", "用户名"),
@@ -41,10 +41,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=8000, help="网站端口，默认 8000")
         parser.add_argument("--no-serve", action="store_true", help="只载入数据，不启动网站")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="库里已有非演示数据时也载入（已存在的账号保持不变）",
+        )
 
-    def handle(self, *args, port, no_serve, **options):
+    def handle(self, *args, port, no_serve, force, **options):
+        # Checked before migrate too: a database that is not ours is not migrated either.
+        if not force and (reasons := foreign_records()):
+            raise CommandError(refusal(reasons), returncode=2)
         call_command("migrate", verbosity=0, interactive=False)
-        summary = demo_load()
+        try:
+            summary = demo_load(force=force)
+        except DemoRefused as exc:
+            raise CommandError(str(exc), returncode=2) from exc
         done = summary["counts"]
         parts = []
         for kind, label in (("enterprises", "企业"), ("institutions", "院所"), ("users", "用户")):

@@ -55,8 +55,13 @@ def build_outside(cast) -> list[models.Model]:
         Tier,
         Visit,
     )
-    from kechuang.indicators.models import DataElement, DataValue, EnterpriseMonth, Indicator
-    from kechuang.indicators.models import Target
+    from kechuang.indicators.models import (
+        DataElement,
+        DataValue,
+        EnterpriseMonth,
+        Indicator,
+        Target,
+    )
     from kechuang.institutions.models import Institution
     from kechuang.transfer.models import (
         Achievement,

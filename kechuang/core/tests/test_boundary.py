@@ -7,7 +7,6 @@ new test code; the public ones are those of `middleware.PUBLIC_URL_NAMES`."""
 
 from __future__ import annotations
 
-import io
 import re
 from collections import Counter
 
@@ -298,7 +297,7 @@ class BoundaryTest(CastTestCase):
             self.assertIn(response.status_code, {302, 401, 403}, path)
             if response.status_code == 302:
                 self.assertIn("/login/", response["Location"])
-        for path, method, operation in boundary.api_operations():
+        for path, method, _operation in boundary.api_operations():
             name = resolve(re.sub(r"{\w+}", "1", path)).url_name
             if name in PUBLIC_URL_NAMES:
                 continue

@@ -13,6 +13,7 @@ from kechuang.core.validators import normalize_credit_code
 from kechuang.enterprises.choices import POOL_TRANSITIONS, PoolStatus
 from kechuang.enterprises.models import Enterprise, LadderSettings, PoolEntry, Tier, Visit
 from kechuang.enterprises.selectors.pool import liaison_candidates, tiers_for
+from kechuang.enterprises.selectors.qualifications import tiers_managed_by
 from kechuang.enterprises.services.pool import LADDER_SETTINGS_FIELDS
 
 DATE = {"type": "date"}
@@ -51,9 +52,7 @@ class PoolEntryFilter(django_filters.FilterSet):
         super().__init__(data, queryset, request=request, prefix=prefix)
         user = user or getattr(request, "user", None)
         if user is not None:
-            self.filters["tier"].queryset = Tier.objects.filter(
-                pk__in=[t.pk for t in tiers_for(user)]
-            )
+            self.filters["tier"].queryset = tiers_managed_by(user).order_by("rank", "code")
             self.filters["township"].queryset = townships_visible_to(user)
             self.filters["liaison"].queryset = (
                 User.objects.visible_to(user).filter(pool_entries__isnull=False).distinct()

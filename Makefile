@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench install assets chromium clean
+.PHONY: demo test lint bench fuzz install assets chromium clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ bench: install
 	$(BIN)/python -m bench $(if $(ROWS),--rows $(ROWS)) $(if $(FIRMS),--firms $(FIRMS)) \
 	  $(if $(MONTHS),--months $(MONTHS)) $(if $(ACHIEVEMENTS),--achievements $(ACHIEVEMENTS)) \
 	  $(if $(ONLY),--only $(ONLY)) $(BENCH_ARGS)
+
+# make fuzz [EXAMPLES=25]: schemathesis against a demo site on a free loopback port.
+fuzz: install
+	$(BIN)/python -m fuzz $(if $(EXAMPLES),--max-examples $(EXAMPLES))
 
 clean:
 	rm -rf $(VENV) node_modules var/static

@@ -1,0 +1,187 @@
+"""`make fuzz`: schemathesis against a demo site of its own, for every operation of the
+OpenAPI schema, signed in as bureau staff and as a firm's user.
+
+Loads the Qingtian demo into a throw-away SQLite database, serves it with gunicorn on a free
+loopback port, takes an API token for each user and runs `schemathesis run` with the checks
+that no response is a server error (5xx) and that every response (status code, content type
+and body, errors included) is one the schema describes. Prints the operations and requests
+per user and exits non-zero on any failure. Every request goes to 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+USERS = (("科室工作人员", "staff"), ("企业用户", "qyuser"))
+CHECKS = (
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_schema_conformance",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def environment(var_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(
+        KECHUANG_VAR_DIR=str(var_dir),
+        KECHUANG_TODAY="2023-06-30",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        DEBUG="false",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        # The fuzzer sends far more requests a minute than a person: no throttling here.
+        API_THROTTLE_ANON="1000000/min",
+        API_THROTTLE_USER="1000000/min",
+        API_THROTTLE_TOKEN="1000000/min",
+        LOGIN_FAILURE_LIMIT="1000000",
+        LOGIN_ADDRESS_FAILURE_LIMIT="1000000",
+    )
+    return env
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(0.3)
+
+
+def token(base: str, username: str, password: str) -> str:
+    request = urllib.request.Request(
+        f"{base}/api/token/",
+        data=json.dumps({"username": username, "password": password}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)["token"]
+
+
+def fuzz(base: str, key: str, args, report: Path) -> tuple[int, dict]:
+    command = [
+        str(BIN / "schemathesis"),
+        "run",
+        f"{base}/api/schema/",
+        "--header",
+        f"Authorization: Token {key}",
+        "--checks",
+        ",".join(CHECKS),
+        "--max-examples",
+        str(args.max_examples),
+        "--seed",
+        str(args.seed),
+        "--workers",
+        "1",
+        "--continue-on-failure",
+        "--request-timeout",
+        "60",
+        "--report",
+        "ndjson",
+        "--report-ndjson-path",
+        str(report),
+    ]
+    if args.max_time:
+        command += ["--max-time", str(args.max_time)]
+    code = subprocess.call(command)
+    return code, count(report)
+
+
+def count(report: Path) -> dict:
+    """Operations and requests of a run, read from its ndjson events."""
+    operations, requests = set(), 0
+    if not report.exists():
+        return {"operations": 0, "requests": 0}
+    for line in report.read_text().splitlines():
+        text = line.strip()
+        if not text:
+            continue
+        event = json.loads(text)
+        for value in event.values():
+            if not isinstance(value, dict):
+                continue
+            label = value.get("label") or (value.get("recorder") or {}).get("label")
+            if label and " " in str(label) and str(label).split(" ", 1)[0].isupper():
+                operations.add(label)
+            interactions = (value.get("recorder") or {}).get("interactions") or {}
+            requests += len(interactions)
+    return {"operations": len(operations), "requests": requests}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--max-examples", type=int, default=25, help="每个接口最多生成的用例数")
+    parser.add_argument("--max-time", type=int, default=0, help="每个用户的时间上限（秒）")
+    parser.add_argument("--seed", type=int, default=2023, help="随机种子，便于复现")
+    args = parser.parse_args()
+
+    var_dir = Path(tempfile.mkdtemp(prefix="kechuang-fuzz-"))
+    env = environment(var_dir)
+    server = None
+    try:
+        print("载入演示数据……", flush=True)
+        subprocess.run(
+            [str(BIN / "kechuang"), "demo", "--no-serve"],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(
+            [str(BIN / "gunicorn"), "kechuang.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2",
+             "--timeout", "120", "--log-level", "warning"],
+            env=env,
+            cwd=ROOT,
+            start_new_session=True,
+        )
+        wait_for(f"{base}/healthz")
+        from kechuang.demo.dataset import PASSWORD
+
+        results = []
+        for label, username in USERS:
+            print(f"\n== {label}（{username}）", flush=True)
+            key = token(base, username, PASSWORD)
+            code, counts = fuzz(base, key, args, var_dir / f"{username}.ndjson")
+            results.append((label, code, counts))
+        print()
+        for label, code, counts in results:
+            verdict = "通过" if code == 0 else f"失败（退出码 {code}）"
+            print(f"{label}：{counts['operations']} 个接口操作，{counts['requests']} 次请求，{verdict}")
+        return max(code for _, code, _ in results)
+    finally:
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -160,6 +160,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several records have a "status": each choice set gets its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "EnterpriseStatusEnum": "kechuang.enterprises.choices.EnterpriseStatus",
+        "PoolStatusEnum": "kechuang.enterprises.choices.PoolStatus",
+        "DemandStatusEnum": "kechuang.transfer.choices.DemandStatus",
+        "MatchStatusEnum": "kechuang.transfer.choices.MatchStatus",
+    },
 }
 
 LOGGING = {

@@ -134,20 +134,46 @@ class ServiceViewSet(
             raise PermissionDenied(self.create_refusal)
         return super().create(request, *args, **kwargs)
 
+    def answer(self, record):
+        """The record as the list shows it (annotations, related names), re-read after a write."""
+        return self.get_queryset().filter(pk=record.pk).first() or record
+
     def perform_create(self, serializer):
-        serializer.instance = call_service(
-            type(self).create_service or type(self).service,
-            actor=self.request.user,
-            **self.service_kwargs(serializer.validated_data),
+        serializer.instance = self.answer(
+            call_service(
+                type(self).create_service or type(self).service,
+                actor=self.request.user,
+                **self.service_kwargs(serializer.validated_data),
+            )
         )
 
     def perform_update(self, serializer):
-        serializer.instance = call_service(
-            type(self).service,
-            actor=self.request.user,
-            **{self.record_name: serializer.instance},
-            **self.service_kwargs(serializer.validated_data),
+        serializer.instance = self.answer(
+            call_service(
+                type(self).service,
+                actor=self.request.user,
+                **{self.record_name: serializer.instance},
+                **self.service_kwargs(serializer.validated_data),
+            )
         )
+
+
+# --- examples in the schema ---------------------------------------------------------------
+
+
+def record_examples(name: str, row: dict, body: dict | None = None, *, writes=()) -> dict:
+    """extend_schema_view arguments giving a record's example to list and retrieve and, for
+    the `writes` actions (create, update, partial_update), the request body and answer."""
+    read = [OpenApiExample(name, value=row, response_only=True)]
+    views = {"list": extend_schema(examples=read), "retrieve": extend_schema(examples=read)}
+    for action in writes:
+        views[action] = extend_schema(
+            examples=[
+                OpenApiExample(f"{name}（请求）", value=body, request_only=True),
+                OpenApiExample(name, value=row, response_only=True, status_codes=["200", "201"]),
+            ]
+        )
+    return views
 
 
 # --- the schema: every operation documents the errors it really gives ----------------------

@@ -70,9 +70,7 @@ class AchievementSerializer(serializers.ModelSerializer):
     region = ScopedSlugRelatedField(
         Region, queryset=linkable_regions, slug_field="code", required=False
     )
-    owner_institution = ScopedRelatedField(
-        Institution, write=True, required=False, allow_null=True
-    )
+    owner_institution = ScopedRelatedField(Institution, write=True, required=False, allow_null=True)
     owner_enterprise = ScopedRelatedField(Enterprise, write=True, required=False, allow_null=True)
     chain = ScopedRelatedField(IndustryChain, queryset=chains_for, required=False, allow_null=True)
     node = ScopedRelatedField(ChainNode, queryset=nodes_for, required=False, allow_null=True)

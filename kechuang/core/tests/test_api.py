@@ -7,7 +7,9 @@ import datetime
 import io
 
 from django.core.management import call_command
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 
 from kechuang.core.choices import RegionLevel, Role
 from kechuang.core.models import AuditEvent, Region
@@ -98,6 +100,21 @@ class ApiTestCase(CastTestCase):
         response = self.call(user, "get", url, **params)
         self.assertEqual(response.status_code, 200, response.content)
         return {row["id"] for row in response.json()["results"]}
+
+    def list_queries(self, user, url: str, **params) -> int:
+        self.client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(url, params)
+        self.assertEqual(response.status_code, 200, response.content)
+        return len(queries)
+
+    def assert_list_queries_constant(self, user, url: str, add_rows) -> None:
+        """The list costs as many queries with more rows as with fewer: no N+1."""
+        before = self.list_queries(user, url)
+        count = self.call(user, "get", url).json()["count"]
+        add_rows()
+        self.assertGreater(self.call(user, "get", url).json()["count"], count)
+        self.assertEqual(self.list_queries(user, url), before)
 
     def audited_by(self, record, user) -> bool:
         """Whether the record's latest history row names the user."""

@@ -26,6 +26,7 @@ class EnterpriseYearSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = EnterpriseYear
+        validators = []  # posting an existing key updates it (the service decides)
         fields = ["id", "enterprise", "enterprise_name", "year", *FIGURE_FIELDS]
 
 

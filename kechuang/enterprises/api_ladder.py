@@ -91,6 +91,7 @@ class QualificationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Qualification
+        validators = []  # posting an existing key updates it (the service decides)
         fields = [
             "id",
             "enterprise",

@@ -161,6 +161,7 @@ class DataValueSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DataValue
+        validators = []  # posting an existing key updates it (the service decides)
         fields = [
             "id",
             "element",
@@ -226,6 +227,7 @@ class TargetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Target
+        validators = []  # posting an existing key updates it (the service decides)
         fields = [
             "id",
             "indicator",

@@ -14,6 +14,9 @@ from kechuang.institutions.models import Institution
 class InstitutionSerializer(serializers.ModelSerializer):
     region = ScopedSlugRelatedField(Region, queryset=linkable_regions, slug_field="code")
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    # A plain string in the schema (a blank URLField is documented as two overlapping oneOf
+    # branches, which response validators reject); the service's full_clean checks the URL.
+    website = serializers.CharField(label="网址", max_length=200, required=False, allow_blank=True)
 
     class Meta:
         model = Institution

@@ -67,7 +67,7 @@ class MatchApiTest(TransferApiTestCase):
                 self.call(user, "get", f"{self.URL}{self.other_match.pk}/").status_code, 404
             )
 
-    def test_a_transition_goes_through_the_service_and_the_demand_follows(self):
+    def test_a_transition_goes_through_the_service_and_is_audited(self):
         url = f"{self.URL}{self.match_a.pk}/transition/"
         response = self.call(
             self.liaison_a, "post", url, {"status": "contacted", "on": "2023-03-05"}

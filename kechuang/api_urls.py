@@ -3,21 +3,40 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from kechuang.core.api import TokenObtainView
+from kechuang.core.api import ImportView, TokenObtainView
 from kechuang.enterprises.api import EnterpriseViewSet
-from kechuang.enterprises.api_pool import PoolFunnelView
+from kechuang.enterprises.api_annual import EnterpriseYearViewSet
+from kechuang.enterprises.api_ladder import QualificationViewSet, TierViewSet
+from kechuang.enterprises.api_pool import PoolEntryViewSet, PoolFunnelView, VisitViewSet
+from kechuang.indicators.api import DataValueViewSet, EnterpriseMonthViewSet, TargetViewSet
 from kechuang.institutions.api import InstitutionViewSet
 from kechuang.transfer.api import AchievementViewSet, ContractViewSet, DemandViewSet
+from kechuang.transfer.api_chains import ChainNodeViewSet, ChainViewSet, EventViewSet
+from kechuang.transfer.api_matching import MatchFeedbackViewSet, MatchViewSet
 
 router = DefaultRouter()
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+router.register("enterprise-years", EnterpriseYearViewSet, basename="enterprise-year")
+router.register("enterprise-months", EnterpriseMonthViewSet, basename="enterprise-month")
+router.register("tiers", TierViewSet, basename="tier")
+router.register("qualifications", QualificationViewSet, basename="qualification")
+router.register("pool-entries", PoolEntryViewSet, basename="pool-entry")
+router.register("visits", VisitViewSet, basename="visit")
 router.register("institutions", InstitutionViewSet, basename="institution")
 router.register("demands", DemandViewSet, basename="demand")
 router.register("achievements", AchievementViewSet, basename="achievement")
 router.register("contracts", ContractViewSet, basename="contract")
+router.register("matches", MatchViewSet, basename="match")
+router.register("match-feedback", MatchFeedbackViewSet, basename="match-feedback")
+router.register("chains", ChainViewSet, basename="chain")
+router.register("chain-nodes", ChainNodeViewSet, basename="chain-node")
+router.register("events", EventViewSet, basename="event")
+router.register("data-values", DataValueViewSet, basename="data-value")
+router.register("targets", TargetViewSet, basename="target")
 
 urlpatterns = [
     path("token/", TokenObtainView.as_view(), name="api-token"),
     path("pool/funnel/", PoolFunnelView.as_view(), name="pool-funnel"),
+    path("imports/<str:kind>/", ImportView.as_view(), name="import"),
     path("", include(router.urls)),
 ]

@@ -177,7 +177,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "kechuang.core.api.KechuangAutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "科创 Kechuang API",
@@ -190,6 +190,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several records have a "status": each choice set gets its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "EnterpriseStatusEnum": "kechuang.enterprises.choices.EnterpriseStatus",
+        "PoolStatusEnum": "kechuang.enterprises.choices.PoolStatus",
+        "DemandStatusEnum": "kechuang.transfer.choices.DemandStatus",
+        "MatchStatusEnum": "kechuang.transfer.choices.MatchStatus",
+    },
 }
 
 LOGGING = {

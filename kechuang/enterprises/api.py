@@ -1,9 +1,8 @@
 """REST API of the enterprise registry: same filters and scoping as the list page."""
 
-from rest_framework import mixins, serializers, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework import serializers
 
-from kechuang.core.api import call_service
+from kechuang.core.api import ScopedSlugRelatedField, ServiceViewSet, linkable_regions
 from kechuang.core.choices import RegionLevel, Role
 from kechuang.core.formatting import mask_name, mask_phone
 from kechuang.core.models import Region
@@ -13,12 +12,17 @@ from kechuang.enterprises.filters import EnterpriseFilter
 from kechuang.enterprises.models import Enterprise
 
 
+def linkable_townships(user):
+    return linkable_regions(user).filter(level=RegionLevel.TOWNSHIP)
+
+
 class EnterpriseSerializer(serializers.ModelSerializer):
-    township = serializers.SlugRelatedField(
+    township = ScopedSlugRelatedField(
+        Region,
+        queryset=linkable_townships,
         slug_field="code",
-        queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP),
         error_messages={
-            "does_not_exist": "未知的乡镇（街道）代码：{value}",
+            "does_not_exist": "乡镇（街道）不存在或无权使用：{value}",
             "invalid": "乡镇（街道）应填写9位统计用区划代码",
         },
     )
@@ -58,33 +62,20 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         return data
 
 
-class EnterpriseViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+def may_register_firms(user) -> bool:
+    return is_bureau(user) or user.role == Role.LIAISON
+
+
+class EnterpriseViewSet(ServiceViewSet):
     """Enterprises visible to the caller. Staff and liaisons create; whoever may edit updates."""
 
     serializer_class = EnterpriseSerializer
     filterset_class = EnterpriseFilter
+    create_service = services.enterprise_create
+    service = services.enterprise_update
+    record_name = "enterprise"
+    may_create = may_register_firms
+    create_refusal = "无权登记企业"
 
     def get_queryset(self):
         return selectors.enterprise_list(self.request.user)
-
-    def perform_create(self, serializer):
-        user = self.request.user
-        if not (is_bureau(user) or user.role == Role.LIAISON):
-            raise PermissionDenied("无权登记企业")
-        serializer.instance = call_service(
-            services.enterprise_create, actor=user, **serializer.validated_data
-        )
-
-    def perform_update(self, serializer):
-        serializer.instance = call_service(
-            services.enterprise_update,
-            actor=self.request.user,
-            enterprise=serializer.instance,
-            **serializer.validated_data,
-        )

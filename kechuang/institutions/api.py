@@ -1,9 +1,8 @@
 """REST API of the institutions: same filters and scoping as the list page."""
 
-from rest_framework import mixins, serializers, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework import serializers
 
-from kechuang.core.api import call_service
+from kechuang.core.api import ScopedSlugRelatedField, ServiceViewSet, linkable_regions
 from kechuang.core.formatting import mask_name, mask_phone
 from kechuang.core.models import Region
 from kechuang.core.scoping import can_see_contacts, is_bureau
@@ -13,12 +12,11 @@ from kechuang.institutions.models import Institution
 
 
 class InstitutionSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=Region.objects.all(),
-        error_messages={"does_not_exist": "未知的区划代码：{value}"},
-    )
+    region = ScopedSlugRelatedField(Region, queryset=linkable_regions, slug_field="code")
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    # A plain string in the schema (a blank URLField is documented as two overlapping oneOf
+    # branches, which response validators reject); the service's full_clean checks the URL.
+    website = serializers.CharField(label="网址", max_length=200, required=False, allow_blank=True)
 
     class Meta:
         model = Institution
@@ -50,32 +48,16 @@ class InstitutionSerializer(serializers.ModelSerializer):
         return data
 
 
-class InstitutionViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class InstitutionViewSet(ServiceViewSet):
     """Institutions visible to the caller. Staff create; staff or the institute's user update."""
 
     serializer_class = InstitutionSerializer
     filterset_class = InstitutionFilter
+    create_service = services.institution_create
+    service = services.institution_update
+    record_name = "institution"
+    may_create = is_bureau
+    create_refusal = "无权登记院所"
 
     def get_queryset(self):
         return selectors.institution_list(self.request.user)
-
-    def perform_create(self, serializer):
-        if not is_bureau(self.request.user):
-            raise PermissionDenied("无权登记院所")
-        serializer.instance = call_service(
-            services.institution_create, actor=self.request.user, **serializer.validated_data
-        )
-
-    def perform_update(self, serializer):
-        serializer.instance = call_service(
-            services.institution_update,
-            actor=self.request.user,
-            institution=serializer.instance,
-            **serializer.validated_data,
-        )

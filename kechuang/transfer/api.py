@@ -1,10 +1,14 @@
 """REST API of technology transfer: demands, achievements and contracts, with the same
 filters and scoping as the list pages; writes go through the services."""
 
-from rest_framework import mixins, serializers, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework import serializers
 
-from kechuang.core.api import call_service
+from kechuang.core.api import (
+    ScopedRelatedField,
+    ScopedSlugRelatedField,
+    ServiceViewSet,
+    linkable_regions,
+)
 from kechuang.core.formatting import mask_name, mask_phone
 from kechuang.core.models import Region
 from kechuang.core.scoping import can_see_contacts
@@ -12,15 +16,27 @@ from kechuang.enterprises.models import Enterprise
 from kechuang.institutions.models import Institution
 from kechuang.transfer import selectors, services
 from kechuang.transfer.filters import AchievementFilter, ContractFilter, DemandFilter
-from kechuang.transfer.models import Achievement, Demand, TechContract
+from kechuang.transfer.models import (
+    Achievement,
+    ChainNode,
+    Demand,
+    IndustryChain,
+    Match,
+    MatchmakingEvent,
+    TechContract,
+)
+from kechuang.transfer.selectors import chains_for
+
+
+def nodes_for(user):
+    """The links of the chains the user may pick."""
+    return ChainNode.objects.filter(chain__in=chains_for(user))
 
 
 class DemandSerializer(serializers.ModelSerializer):
-    enterprise = serializers.SlugRelatedField(
-        slug_field="credit_code",
-        queryset=Enterprise.objects.all(),
-        error_messages={"does_not_exist": "未知的企业统一社会信用代码：{value}"},
-    )
+    enterprise = ScopedSlugRelatedField(Enterprise, write=True, slug_field="credit_code")
+    chain = ScopedRelatedField(IndustryChain, queryset=chains_for, required=False, allow_null=True)
+    node = ScopedRelatedField(ChainNode, queryset=nodes_for, required=False, allow_null=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     township = serializers.CharField(source="enterprise.township.name", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -51,18 +67,13 @@ class DemandSerializer(serializers.ModelSerializer):
 
 
 class AchievementSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=Region.objects.all(),
-        required=False,
-        error_messages={"does_not_exist": "未知的区划代码：{value}"},
+    region = ScopedSlugRelatedField(
+        Region, queryset=linkable_regions, slug_field="code", required=False
     )
-    owner_institution = serializers.PrimaryKeyRelatedField(
-        queryset=Institution.objects.all(), required=False, allow_null=True
-    )
-    owner_enterprise = serializers.PrimaryKeyRelatedField(
-        queryset=Enterprise.objects.all(), required=False, allow_null=True
-    )
+    owner_institution = ScopedRelatedField(Institution, write=True, required=False, allow_null=True)
+    owner_enterprise = ScopedRelatedField(Enterprise, write=True, required=False, allow_null=True)
+    chain = ScopedRelatedField(IndustryChain, queryset=chains_for, required=False, allow_null=True)
+    node = ScopedRelatedField(ChainNode, queryset=nodes_for, required=False, allow_null=True)
     owner_name = serializers.SerializerMethodField()
     maturity_display = serializers.CharField(source="get_maturity_display", read_only=True)
 
@@ -110,11 +121,15 @@ class AchievementSerializer(serializers.ModelSerializer):
 
 
 class ContractSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=Region.objects.all(),
-        error_messages={"does_not_exist": "未知的区划代码：{value}"},
-    )
+    region = ScopedSlugRelatedField(Region, queryset=linkable_regions, slug_field="code")
+    buyer_enterprise = ScopedRelatedField(Enterprise, required=False, allow_null=True)
+    seller_institution = ScopedRelatedField(Institution, required=False, allow_null=True)
+    seller_enterprise = ScopedRelatedField(Enterprise, required=False, allow_null=True)
+    # Registering a contract moves its match and demand along: the caller must be able to.
+    demand = ScopedRelatedField(Demand, write=True, required=False, allow_null=True)
+    achievement = ScopedRelatedField(Achievement, required=False, allow_null=True)
+    match = ScopedRelatedField(Match, write=True, required=False, allow_null=True)
+    event = ScopedRelatedField(MatchmakingEvent, required=False, allow_null=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     direction_display = serializers.CharField(source="get_direction_display", read_only=True)
 
@@ -151,34 +166,7 @@ class ContractSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class _ServiceViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
-    service = None
-    record_name = ""
-    may_create = None
-
-    def perform_create(self, serializer):
-        if not type(self).may_create(self.request.user):
-            raise PermissionDenied("无权登记该类记录")
-        serializer.instance = call_service(
-            type(self).service, actor=self.request.user, **serializer.validated_data
-        )
-
-    def perform_update(self, serializer):
-        serializer.instance = call_service(
-            type(self).service,
-            actor=self.request.user,
-            **{self.record_name: serializer.instance},
-            **serializer.validated_data,
-        )
-
-
-class DemandViewSet(_ServiceViewSet):
+class DemandViewSet(ServiceViewSet):
     """Technology demands visible to the caller; a firm's user sees only its own."""
 
     serializer_class = DemandSerializer
@@ -191,7 +179,7 @@ class DemandViewSet(_ServiceViewSet):
         return selectors.demand_list(self.request.user)
 
 
-class AchievementViewSet(_ServiceViewSet):
+class AchievementViewSet(ServiceViewSet):
     """Achievements visible to the caller; an institute's user sees only its own."""
 
     serializer_class = AchievementSerializer
@@ -204,7 +192,7 @@ class AchievementViewSet(_ServiceViewSet):
         return selectors.achievement_list(self.request.user)
 
 
-class ContractViewSet(_ServiceViewSet):
+class ContractViewSet(ServiceViewSet):
     """Technology contracts of the caller's region; bureau staff register them."""
 
     serializer_class = ContractSerializer

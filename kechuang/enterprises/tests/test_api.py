@@ -181,7 +181,8 @@ class EnterpriseApiTest(CastTestCase):
         response = self.client.post(
             URL, payload, content_type="application/json", **self.auth(self.liaison_a)
         )
-        self.assertEqual(response.status_code, 403)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("不存在或无权使用：331121101", response.json()["township"][0])
         self.assertFalse(Enterprise.objects.filter(name="越界新建").exists())
 
     def test_a_liaison_cannot_move_own_firm_to_another_township(self):
@@ -191,7 +192,8 @@ class EnterpriseApiTest(CastTestCase):
             content_type="application/json",
             **self.auth(self.liaison_a),
         )
-        self.assertEqual(response.status_code, 403)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("township", response.json())
         self.ent_a.refresh_from_db()
         self.assertEqual(self.ent_a.township, self.township_a)
 

@@ -83,3 +83,13 @@ class InstitutionApiTest(CastTestCase):
         self.assertIn(response.status_code, (400, 403), response.content)
         self.institution.refresh_from_db()
         self.assertEqual(self.institution.region, self.county)
+
+    def test_a_bad_website_is_a_400_naming_the_field(self):
+        self.client.force_login(self.staff)
+        response = self.client.patch(
+            f"{URL}{self.institution.pk}/", {"website": "不是网址"}, content_type="application/json"
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("website", response.json())
+        self.institution.refresh_from_db()
+        self.assertEqual(self.institution.website, "")

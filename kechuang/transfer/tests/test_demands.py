@@ -261,7 +261,8 @@ class DemandApiTest(TransferCastTestCase):
             {**body, "enterprise": self.ent_b.credit_code},
             content_type="application/json",
         )
-        self.assertEqual(response.status_code, 403)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn(self.ent_b.credit_code, response.json()["enterprise"][0])
         response = self.client.post(
             "/api/demands/",
             {**body, "enterprise": self.ent_a.credit_code},

@@ -3,7 +3,8 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from kechuang.core.api import ImportView, TokenObtainView
+from kechuang.core.api import ImportView
+from kechuang.core.api_token import TokenObtainView
 from kechuang.enterprises.api import EnterpriseViewSet
 from kechuang.enterprises.api_annual import EnterpriseYearViewSet
 from kechuang.enterprises.api_ladder import QualificationViewSet, TierViewSet

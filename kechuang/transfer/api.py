@@ -98,6 +98,7 @@ class AchievementSerializer(serializers.ModelSerializer):
             "contact_person",
             "contact_phone",
             "transfer_mode",
+            "published",
             "created_at",
         ]
         read_only_fields = ["created_at"]

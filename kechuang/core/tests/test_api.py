@@ -20,7 +20,7 @@ from kechuang.institutions.models import Institution
 from kechuang.institutions.services import institution_create
 from kechuang.transfer import chains, services
 from kechuang.transfer.choices import ChainStage, Maturity
-from kechuang.transfer.models import Achievement, Demand, TechContract
+from kechuang.transfer.models import Achievement, Demand, Match, TechContract
 
 DAY = datetime.date(2023, 3, 1)
 
@@ -75,12 +75,13 @@ class ApiTestCase(CastTestCase):
             owner_institution=cls.other_inst,
             region=cls.other_county,
             maturity=Maturity.PILOT,
+            published=False,  # a draft: only its owner and that county's bureau read it
         )
-        cls.other_match = services.match_accept(
-            actor=cls.admin,
+        cls.other_match = Match.objects.create(
             demand=cls.other_demand,
             achievement=cls.other_achievement,
-            on=DAY,
+            recommended_on=DAY,
+            accepted_by=cls.admin,
         )
         cls.other_event = chains.event_save(
             actor=cls.admin,

@@ -38,11 +38,17 @@ class TransferApiTestCase(ApiTestCase):
             region=cls.county,
             maturity=Maturity.LAB,
         )
-        cls.match_a = services.match_accept(
-            actor=cls.staff, demand=cls.demand_a, achievement=cls.achievement, on=DAY
+        cls.match_a = Match.objects.create(
+            demand=cls.demand_a,
+            achievement=cls.achievement,
+            recommended_on=DAY,
+            accepted_by=cls.staff,
         )
-        cls.match_b = services.match_accept(
-            actor=cls.staff, demand=cls.demand_b, achievement=cls.achievement, on=DAY
+        cls.match_b = Match.objects.create(
+            demand=cls.demand_b,
+            achievement=cls.achievement,
+            recommended_on=DAY,
+            accepted_by=cls.staff,
         )
         cls.event = chains.event_save(
             actor=cls.staff, title="阀门对接会", held_on=DAY, place="温溪", region=cls.county
@@ -98,10 +104,16 @@ class MatchApiTest(TransferApiTestCase):
         self.assertEqual(set(Match.objects.values_list("status", flat=True)), {"recommended"})
 
     def test_accepting_takes_the_engines_word_not_the_callers(self):
-        Match.objects.filter(pk=self.match_a.pk).delete()
+        demand = services.demand_save(
+            actor=self.staff,
+            code="XQ-C",
+            title="激光熔覆涂层",
+            description="需要激光熔覆涂层技术",
+            enterprise=self.ent_a,
+        )
         body = {
-            "demand": self.demand_a.pk,
-            "achievement": self.match_a.achievement_id,
+            "demand": demand.pk,
+            "achievement": self.achievement.pk,
             "score": "99",
             "terms": ["伪造"],
         }
@@ -109,8 +121,17 @@ class MatchApiTest(TransferApiTestCase):
         self.assertEqual(response.status_code, 201, response.content)
         self.assertNotIn("伪造", response.json()["terms"])
         self.assertLess(float(response.json()["score"]), 99)
-        stored = Match.objects.get(demand=self.demand_a, achievement=self.match_a.achievement_id)
+        stored = Match.objects.get(demand=demand, achievement=self.achievement)
         self.assertEqual(stored.history.latest().history_user, self.staff)
+        # A pair the engine does not suggest is refused, naming the achievement.
+        response = self.call(
+            self.staff,
+            "post",
+            self.URL,
+            {"demand": demand.pk, "achievement": self.achievement_2.pk},
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("achievement", response.json())
 
     def test_only_staff_and_liaisons_accept(self):
         body = {"demand": self.demand_a.pk, "achievement": self.achievement_2.pk}
@@ -129,8 +150,11 @@ class MatchApiTest(TransferApiTestCase):
         def add():
             for i in range(3):
                 demand = self.demand(f"XQ-N{i}", self.ent_a)
-                services.match_accept(
-                    actor=self.staff, demand=demand, achievement=self.achievement, on=DAY
+                Match.objects.create(
+                    demand=demand,
+                    achievement=self.achievement,
+                    recommended_on=DAY,
+                    accepted_by=self.staff,
                 )
 
         self.assert_list_queries_constant(self.staff, self.URL, add)
@@ -171,7 +195,8 @@ class ChainApiTest(TransferApiTestCase):
 
     def test_the_list_is_scoped(self):
         self.assertEqual(self.ids(self.staff, self.URL), {self.chain.pk})
-        self.assertEqual(self.ids(self.ent_user_a, self.URL), set())
+        # The county's chains are read by its firms too; another county's are not.
+        self.assertEqual(self.ids(self.ent_user_a, self.URL), {self.chain.pk})
         self.assertEqual(
             self.call(self.staff, "get", f"{self.URL}{self.other_chain.pk}/").status_code, 404
         )

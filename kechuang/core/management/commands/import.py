@@ -25,7 +25,10 @@ class Command(BaseCommand):
             spec = excel.get_spec(kind)
         except excel.ImportFileError as exc:
             raise CommandError(str(exc), returncode=2) from exc
-        content = sys.stdin.buffer.read() if file == "-" else _read(file)
+        try:
+            content = _read_stdin() if file == "-" else _read(file)
+        except excel.ImportFileError as exc:
+            raise CommandError(str(exc), returncode=2) from exc
         actor = command_user(user)
         result = excel.run_import(spec, content, actor, dry_run=dry_run)
         if format == "json":
@@ -53,8 +56,17 @@ class Command(BaseCommand):
             self.stdout.write(f"{verb}：{summary}")
 
 
+def _read_stdin() -> bytes:
+    """Standard input up to the cap: one byte more than allowed is enough to refuse it."""
+    content = sys.stdin.buffer.read(excel.upload_limit() + 1)
+    excel.check_size(len(content))
+    return content
+
+
 def _read(path: str) -> bytes:
+    """The file, its size checked before it is read."""
     try:
+        excel.check_size(Path(path).stat().st_size)
         return Path(path).read_bytes()
     except OSError as exc:
         raise CommandError(f"无法读取文件 {path}：{exc.strerror}", returncode=2) from exc

@@ -226,10 +226,10 @@ def check_size(size: int) -> None:
 def read_rows(content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header texts and (row number, cell texts) of the first sheet.
 
-    The file is checked before calamine sees it (size, zip directory, the cells each sheet
-    really holds), because calamine allocates the whole used range of a sheet at once:
-    one cell at XFD1048576 would be 17 billion cells. Rows then stream, the row cap
-    counted as they come.
+    The file is checked before calamine sees it (size, zip directory, and the row cap
+    counted while the sheets' XML streams past), because calamine allocates the whole used
+    range of a sheet at once: one cell at XFD1048576 would be 17 billion cells. Rows then
+    come from calamine one at a time, never as one list of the whole range.
     """
     check_size(len(content))
     inspect_workbook(content)
@@ -249,8 +249,6 @@ def read_rows(content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
     for index, raw in enumerate(stream, start=2):
         cells = [cell_text(v) for v in raw]
         if any(cells):
-            if len(rows) == MAX_ROWS:
-                raise ImportFileError(f"一次最多导入 {MAX_ROWS} 行，本文件超过 {MAX_ROWS} 行")
             rows.append((index, lead + cells if lead else cells))
     if not rows:
         raise ImportFileError("文件中没有数据行：表头（第1行）以下没有填写任何数据")
@@ -369,10 +367,14 @@ class _SheetExtent:
 
     @staticmethod
     def _check(row: int, column: int) -> None:
-        if row > MAX_ROWS + 1 or column > MAX_COLUMNS:
+        problems = []
+        if row > MAX_ROWS + 1:
+            problems.append(f"数据延伸到第 {row} 行（一次最多导入 {MAX_ROWS} 行数据）")
+        if column > MAX_COLUMNS:
+            problems.append(f"数据延伸到第 {column} 列（最多 {MAX_COLUMNS} 列）")
+        if problems:
             raise ImportFileError(
-                f"工作表的数据延伸到第 {row} 行、第 {column} 列，"
-                f"超出上限（最多 {MAX_ROWS} 行数据、{MAX_COLUMNS} 列），请只保留要导入的数据"
+                "工作表过大：" + "，".join(problems) + "；请只保留要导入的数据，删除多余的行和列"
             )
 
 

@@ -70,6 +70,7 @@ def import_upload(request, kind: str):
     form = UploadForm(request.POST or None, request.FILES or None)
     context = {"spec": spec, "form": form}
     if request.method == "POST" and form.is_valid():
+        excel.remove_abandoned_imports()  # opportunistic: no scheduler needed
         upload = form.cleaned_data["file"]
         if upload.size > excel.upload_limit():
             context["result"] = _refusal(spec.kind, upload.size)
@@ -126,7 +127,6 @@ def import_confirm(request, kind: str):
 
 
 def _store_pending(request, content: bytes) -> str:
-    excel.remove_abandoned_imports()
     token = uuid.uuid4().hex
     (excel.pending_dir() / f"{token}.xlsx").write_bytes(content)
     request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, [])[-4:], token]

@@ -271,7 +271,8 @@ _CHUNK = MB
 def inspect_workbook(content: bytes) -> None:
     """Refuses a file that is not a zip, unpacks to an implausible size (read from the zip
     directory, then confirmed while unpacking in bounded chunks), or has a sheet with cells
-    beyond MAX_ROWS + 1 rows or MAX_COLUMNS columns. Nothing is held beyond one chunk."""
+    beyond MAX_ROWS + 1 rows or MAX_COLUMNS columns (any sheet, not only the first).
+    Nothing is held beyond one chunk."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         members = archive.infolist()
@@ -279,7 +280,9 @@ def inspect_workbook(content: bytes) -> None:
         raise ImportFileError(UNREADABLE) from exc
     _check_directory(members)
     for info in members:
-        sheet = _SheetExtent() if info.filename.startswith("xl/worksheets/") else None
+        # Every member, not only xl/worksheets/: the workbook's relationships may place a
+        # sheet anywhere, and parts that are not sheets hold no row or cell tags.
+        sheet = _SheetExtent()
         try:
             _unpack(content, info, sheet)
         except (struct.error, zlib.error) as exc:
@@ -303,7 +306,7 @@ def _check_directory(members: list[zipfile.ZipInfo]) -> None:
             )
 
 
-def _unpack(content: bytes, info: zipfile.ZipInfo, sheet) -> None:
+def _unpack(content: bytes, info: zipfile.ZipInfo, sheet: _SheetExtent) -> None:
     """Inflates one member in bounded chunks straight from its local entry, refusing it as
     soon as it yields more than its directory entry declares (zipfile would stop at the
     declared size; calamine's reader would not)."""
@@ -329,8 +332,7 @@ def _unpack(content: bytes, info: zipfile.ZipInfo, sheet) -> None:
                     f"文件中的 {info.filename} 实际内容比登记的 {info.file_size} 字节更长，"
                     "不是正常的 Excel 文件（疑似压缩炸弹）"
                 )
-            if sheet is not None:
-                tail = sheet.feed(tail + out)
+            tail = sheet.feed(tail + out)
 
 
 class _SheetExtent:

@@ -54,6 +54,18 @@ class ReadGuardTest(SimpleTestCase):
                 self.assertIn("数据延伸到第 1048576 行（一次最多导入 50000 行数据）", message)
                 self.assertIn("数据延伸到第 16384 列（最多 200 列）", message)
 
+    def test_a_sheet_stored_outside_xl_worksheets_is_checked_too(self):
+        moved = io.BytesIO()
+        with (
+            zipfile.ZipFile(io.BytesIO(far_cell_xlsx(HEADER))) as source,
+            zipfile.ZipFile(moved, "w", zipfile.ZIP_DEFLATED) as target,
+        ):
+            for info in source.infolist():
+                data = source.read(info)
+                name = info.filename.replace("worksheets/sheet1.xml", "data/hidden.xml")
+                target.writestr(name, data.replace(b"worksheets/sheet1.xml", b"data/hidden.xml"))
+        self.assertIn("数据延伸到第 1048576 行", refusal(moved.getvalue()))
+
     def test_the_row_cap_counts_the_rows_the_sheet_holds(self):
         rows = [[f"企业{i}"] for i in range(6)]
         with mock.patch.object(excel, "MAX_ROWS", 5):

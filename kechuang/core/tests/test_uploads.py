@@ -39,10 +39,10 @@ class UploadTestCase(CastTestCase):
     def errors(self, response) -> list[str]:
         return [e.message for e in response.context["result"].errors]
 
-    def cli(self, *args, stdin: bytes | None = None):
+    def cli(self, *args, stdin: io.BytesIO | None = None):
         """Runs `kechuang import enterprises ARGS`; returns (exit code, stdout, stderr)."""
         stdout, stderr = io.StringIO(), io.StringIO()
-        patch = mock.patch.object(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin or b"")))
+        patch = mock.patch.object(sys, "stdin", mock.Mock(buffer=stdin or io.BytesIO()))
         with patch:
             try:
                 call_command("import", "enterprises", *args, stdout=stdout, stderr=stderr)
@@ -85,9 +85,11 @@ class SizeCapTest(UploadTestCase):
 
     @override_settings(UPLOAD_MAX_MB=1)
     def test_the_cli_reads_at_most_one_byte_over_the_cap_from_stdin(self):
-        code, _, err = self.cli("-", stdin=b"x" * (5 * MB))
+        stdin = io.BytesIO(b"x" * (5 * MB))
+        code, _, err = self.cli("-", stdin=stdin)
         self.assertEqual(code, 2)
-        self.assertIn("文件大小 1.0 MB，超过上限 1 MB", err)
+        self.assertIn("文件大小超过上限 1 MB", err)
+        self.assertEqual(stdin.tell(), MB + 1)
 
 
 class HostileFileTest(UploadTestCase):

@@ -4,6 +4,7 @@ import json
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from kechuang.core import excel
@@ -59,7 +60,8 @@ class Command(BaseCommand):
 def _read_stdin() -> bytes:
     """Standard input up to the cap: one byte more than allowed is enough to refuse it."""
     content = sys.stdin.buffer.read(excel.upload_limit() + 1)
-    excel.check_size(len(content))
+    if len(content) > excel.upload_limit():
+        raise excel.ImportFileError(f"文件大小超过上限 {settings.UPLOAD_MAX_MB} MB")
     return content
 
 

@@ -519,9 +519,10 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL = re.compile(f"[{CONTROL}]")
 
 
-def _export_value(sheet, value: Any) -> Any:
+def safe_cell(sheet, value: Any) -> Any:
     """A cell value openpyxl can write and Excel shows as it was typed: control characters
-    (which openpyxl refuses) removed, text that looks like a formula written as text."""
+    (which openpyxl refuses) removed, text that looks like a formula written as text.
+    Every writer of a write-only sheet passes its values through this."""
     if not isinstance(value, str):
         return value  # Decimal, int, date: openpyxl writes them as numbers and dates
     text = _ILLEGAL.sub("", value) if _ILLEGAL.search(value) else value
@@ -555,7 +556,7 @@ def write_workbook(spec: SheetSpec, objects: Iterable[models.Model] | None, user
                     spec.masked_fields[c.field](value) if c.field in spec.masked_fields else value
                     for c, value in zip(spec.columns, row, strict=True)
                 ]
-            sheet.append([_export_value(sheet, value) for value in row])
+            sheet.append([safe_cell(sheet, value) for value in row])
     notes = workbook.create_sheet("填写说明")
     notes.append(["列名", "是否必填", "说明"])
     for column in spec.columns:

@@ -118,7 +118,7 @@ class ReadGuardTest(SimpleTestCase):
 
 
 # What a form keeps (it strips surrounding whitespace, so a leading tab or CR never reaches
-# a record through it; _export_value is checked on those directly).
+# a record through it; safe_cell is checked on those directly).
 FORMULAS = ['=HYPERLINK("http://evil.example","点击")', "+1+2", "-3+4", "@SUM(A1)"]
 
 
@@ -159,9 +159,9 @@ class ExportTest(CastTestCase):
         sheet = load_workbook(io.BytesIO(self.export())).worksheets[0]
         for text in ("\t=1+1", "\r=1+1"):
             with self.subTest(text=repr(text)):
-                cell = excel._export_value(sheet, text)
+                cell = excel.safe_cell(sheet, text)
                 self.assertEqual((cell.value, cell.data_type, cell.quotePrefix), (text, "s", True))
-        self.assertEqual(excel._export_value(sheet, "普通文本"), "普通文本")
+        self.assertEqual(excel.safe_cell(sheet, "普通文本"), "普通文本")
 
     def test_calamine_reads_the_formula_text_back_unchanged(self):
         rows = CalamineWorkbook.from_filelike(io.BytesIO(self.export())).get_sheet_by_index(0)
@@ -181,3 +181,22 @@ class ExportTest(CastTestCase):
         sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
         addresses = [r[HEADER.index("地址")] for r in sheet.iter_rows(min_row=2, values_only=True)]
         self.assertIn("鹤城路1号", addresses)
+
+
+class OtherWritersTest(SimpleTestCase):
+    def test_the_screening_export_writes_a_formula_like_name_as_text(self):
+        from types import SimpleNamespace
+
+        from kechuang.eligibility.exports import screening_workbook
+
+        firm = SimpleNamespace(credit_code="91331121MA0000001X", name="=1+1\x07")
+        row = SimpleNamespace(
+            enterprise=firm,
+            score={},
+            pool_status_label="",
+            verdict_label="符合",
+            summary=lambda: "",
+        )
+        content = screening_workbook([row], tier=SimpleNamespace(name="高新技术企业"), year=2023)
+        cell = load_workbook(io.BytesIO(content)).worksheets[0]["B2"]
+        self.assertEqual((cell.value, cell.data_type), ("=1+1", "s"))

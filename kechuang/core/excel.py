@@ -263,7 +263,10 @@ UNREADABLE = "无法读取文件，请上传 .xlsx 格式的 Excel 文件"
 # namespace prefix): found by literal search, at C speed. Any other shape is walked tag by tag.
 _ROW_REF = re.compile(rb'<row r="([0-9]+)"')
 _CELL_REF = re.compile(rb'<c r="([A-Z]+)([0-9]+)"')
-_ROW_OR_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
+_PREFIXED = re.compile(rb":(?:row|c)[\s/>]")
+_ROW_OR_CELL = re.compile(
+    rb"""<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])((?:[^>"']|"[^"]*"|'[^']*')*)>"""
+)
 _REFERENCE = re.compile(rb"""\br\s*=\s*["']([A-Za-z]*)([0-9]*)["']""")
 _CHUNK = MB
 
@@ -333,6 +336,7 @@ def _unpack(content: bytes, info: zipfile.ZipInfo, sheet: _SheetExtent) -> None:
                     "不是正常的 Excel 文件（疑似压缩炸弹）"
                 )
             tail = sheet.feed(tail + out)
+    sheet.read(tail)
 
 
 class _SheetExtent:
@@ -346,9 +350,17 @@ class _SheetExtent:
         self.column = 0
 
     def feed(self, data: bytes) -> bytes:
-        """Reads the complete tags of data; returns the unfinished tail to prepend next time."""
-        end = data.rfind(b">") + 1
-        part = data[:end]
+        """Reads the complete tags of data (everything before its last "<", which XML allows
+        nowhere but at a tag's start); returns the rest, to prepend to the next piece."""
+        cut = data.rfind(b"<")
+        if cut > 0:
+            self.read(data[:cut])
+            data = data[cut:]
+        if len(data) > 4 * _CHUNK:  # no tag for megabytes: no spreadsheet looks like that
+            raise ImportFileError(UNREADABLE)
+        return data
+
+    def read(self, part: bytes) -> None:
         rows = _ROW_REF.findall(part)
         cells = _CELL_REF.findall(part)
         if _all_found(part, len(rows), len(cells)):
@@ -360,11 +372,10 @@ class _SheetExtent:
                 self.column = max(self.column, _column_number(letters))
         else:
             self._walk(part)
+            # Whatever the tags look like, no reference anywhere may point beyond the cap.
+            for letters, digits in _REFERENCE.findall(part):
+                self._check(int(digits or 0), _column_number(letters) if letters else 0)
         self._check(self.row, self.column)
-        tail = data[end:]
-        if len(tail) > 4 * _CHUNK:
-            raise ImportFileError(UNREADABLE)
-        return tail
 
     def _walk(self, part: bytes) -> None:
         row, column = self.row, self.column
@@ -398,10 +409,12 @@ class _SheetExtent:
 
 def _all_found(part: bytes, rows: int, cells: int) -> bool:
     """Whether the literal search found every row and cell tag of part."""
-    if b":c " in part or b":row" in part:  # a namespace prefix (or text that looks like one)
+    if _PREFIXED.search(part):  # a namespace prefix (or text that looks like one)
         return False
-    tags = part.count(b"<c ") + part.count(b"<c>") + part.count(b"<c/")
-    return rows == part.count(b"<row ") + part.count(b"<row>") and cells == tags
+    ends = (b" ", b"\t", b"\n", b"\r", b">", b"/")
+    return rows == sum(part.count(b"<row" + end) for end in ends) and cells == sum(
+        part.count(b"<c" + end) for end in ends
+    )
 
 
 def _column_number(letters: bytes) -> int:

@@ -83,6 +83,21 @@ class ReadGuardTest(SimpleTestCase):
             zf.writestr("xl/worksheets/sheet1.xml", sheet)
         self.assertIn(f"数据延伸到第 {excel.MAX_COLUMNS + 1} 列", refusal(buffer.getvalue()))
 
+    def test_cells_written_in_unusual_shapes_are_still_found(self):
+        shapes = [
+            '<c\tr="XFD1048576"><v>1</v></c>',  # a tab before the reference
+            '<c s="1" r="XFD1048576"><v>1</v></c>',  # the reference not first
+            '<c foo=">" r="XFD1048576"><v>1</v></c>',  # ">" inside a quoted value
+            "<x:c r='XFD1048576'><x:v>1</x:v></x:c>",  # a prefix and single quotes
+        ]
+        for cell in shapes:
+            with self.subTest(cell=cell):
+                sheet = f'<worksheet><sheetData><row r="1">{cell}</row></sheetData></worksheet>'
+                buffer = io.BytesIO()
+                with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+                    zf.writestr("xl/worksheets/sheet1.xml", sheet)
+                self.assertIn("数据延伸到第 1048576 行", refusal(buffer.getvalue()))
+
     def test_a_huge_shared_string_is_refused_from_the_zip_directory(self):
         message = refusal(shared_string_bomb(8))
         self.assertIn("文件中的 xl/sharedStrings.xml 解压后 8 MB，压缩比", message)

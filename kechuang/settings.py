@@ -129,6 +129,12 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
 IMPORT_UPLOAD_DIR = VAR_DIR / "imports"
+# Uploads: files above UPLOAD_MAX_MB are refused before they are read; above
+# FILE_UPLOAD_MAX_MEMORY_SIZE an upload streams to a temporary file rather than memory, and
+# the other fields of a request may hold at most DATA_UPLOAD_MAX_MEMORY_SIZE.
+UPLOAD_MAX_MB = envint("UPLOAD_MAX_MB", 20)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)

@@ -7,19 +7,36 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
+import struct
+import time
+import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db import models, transaction
 from django.forms.models import model_to_dict
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from python_calamine import CalamineWorkbook
 
+from kechuang.core.text import CONTROL, normalize_text
+
 MAX_ROWS = 50_000
+# No sheet spec has more than a few dozen columns; a wider sheet is not one of ours.
+MAX_COLUMNS = 200
+# A 50,000-row export of the widest sheet unpacks to about 60 MB, at ratios below 15:1
+# (measured: bench/uploads.py); anything far beyond that is a zip bomb, not a workbook.
+MAX_UNPACKED_MB = 200
+MAX_RATIO = 100
+RATIO_FROM_MB = 5
+MB = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -178,7 +195,8 @@ class SheetSpec:
 
 
 def cell_text(value: Any) -> str:
-    """A cell as the text a user typed: integral floats lose their '.0', dates become ISO."""
+    """A cell as the text a user typed: integral floats lose their '.0', dates become ISO,
+    text is NFC-normalised."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -193,27 +211,219 @@ def cell_text(value: Any) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, datetime.date):
         return value.isoformat()
-    return str(value).strip()
+    return normalize_text(str(value).strip())
+
+
+def upload_limit() -> int:
+    """The largest file accepted, in bytes (UPLOAD_MAX_MB)."""
+    return settings.UPLOAD_MAX_MB * MB
+
+
+def check_size(size: int) -> None:
+    """Refuses a file above the upload cap; called before the file is read."""
+    if size > upload_limit():
+        raise ImportFileError(f"文件大小 {size / MB:.1f} MB，超过上限 {settings.UPLOAD_MAX_MB} MB")
 
 
 def read_rows(content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header texts and (row number, cell texts) of the first sheet."""
+    """Header texts and (row number, cell texts) of the first sheet.
+
+    The file is checked before calamine sees it (size, zip directory, and the row cap
+    counted while the sheets' XML streams past), because calamine allocates the whole used
+    range of a sheet at once: one cell at XFD1048576 would be 17 billion cells. Rows then
+    come from calamine one at a time, never as one list of the whole range.
+    """
+    check_size(len(content))
+    inspect_workbook(content)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        sheet = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        sheet = workbook.get_sheet_by_index(0)
+        stream = sheet.iter_rows()
+        first = next(stream, None)
     except Exception as exc:  # calamine raises several types for unreadable files
-        raise ImportFileError("无法读取文件，请上传 .xlsx 格式的 Excel 文件") from exc
-    if not sheet:
+        raise ImportFileError(UNREADABLE) from exc
+    if first is None:
         raise ImportFileError("文件是空的：第1行应为表头")
-    header = [cell_text(v) for v in sheet[0]]
+    # iter_rows pads the rows above the used range, not the columns to its left.
+    lead = [""] * (sheet.start[1] if sheet.start else 0)
+    header = [cell_text(v) for v in (lead + first if lead else first)]
     rows = []
-    for index, raw in enumerate(sheet[1:], start=2):
+    for index, raw in enumerate(stream, start=2):
         cells = [cell_text(v) for v in raw]
         if any(cells):
-            rows.append((index, cells))
-    if len(rows) > MAX_ROWS:
-        raise ImportFileError(f"一次最多导入 {MAX_ROWS} 行，本文件有 {len(rows)} 行")
+            rows.append((index, lead + cells if lead else cells))
+    if not rows:
+        raise ImportFileError("文件中没有数据行：表头（第1行）以下没有填写任何数据")
     return header, rows
+
+
+UNREADABLE = "无法读取文件，请上传 .xlsx 格式的 Excel 文件"
+
+# Row and cell start tags as Excel, WPS and openpyxl write them (reference first, no
+# namespace prefix): found by literal search, at C speed. Any other shape is walked tag by tag.
+_ROW_REF = re.compile(rb'<row r="([0-9]+)"')
+_CELL_REF = re.compile(rb'<c r="([A-Z]+)([0-9]+)"')
+_PREFIXED = re.compile(rb":(?:row|c)[\s/>]")
+_ROW_OR_CELL = re.compile(
+    rb"""<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])((?:[^>"']|"[^"]*"|'[^']*')*)>"""
+)
+_REFERENCE = re.compile(rb"""\br\s*=\s*["']([A-Za-z]*)([0-9]*)["']""")
+_CHUNK = MB
+
+
+def inspect_workbook(content: bytes) -> None:
+    """Refuses a file that is not a zip, unpacks to an implausible size (read from the zip
+    directory, then confirmed while unpacking in bounded chunks), or has a sheet with cells
+    beyond MAX_ROWS + 1 rows or MAX_COLUMNS columns (any sheet, not only the first).
+    Nothing is held beyond one chunk."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ImportFileError(UNREADABLE) from exc
+    _check_directory(members)
+    for info in members:
+        # Every member, not only xl/worksheets/: the workbook's relationships may place a
+        # sheet anywhere, and parts that are not sheets hold no row or cell tags.
+        sheet = _SheetExtent()
+        try:
+            _unpack(content, info, sheet)
+        except (struct.error, zlib.error) as exc:
+            raise ImportFileError(UNREADABLE) from exc
+
+
+def _check_directory(members: list[zipfile.ZipInfo]) -> None:
+    total = sum(info.file_size for info in members)
+    if total > MAX_UNPACKED_MB * MB:
+        raise ImportFileError(
+            f"文件解压后共 {total / MB:.0f} MB，超过上限 {MAX_UNPACKED_MB} MB，"
+            "不是正常的 Excel 文件（疑似压缩炸弹）"
+        )
+    for info in members:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_FROM_MB * MB and ratio > MAX_RATIO:
+            raise ImportFileError(
+                f"文件中的 {info.filename} 解压后 {info.file_size / MB:.0f} MB，"
+                f"压缩比 {ratio:.0f}:1，超过上限 {MAX_RATIO}:1，"
+                "不是正常的 Excel 文件（疑似压缩炸弹）"
+            )
+
+
+def _unpack(content: bytes, info: zipfile.ZipInfo, sheet: _SheetExtent) -> None:
+    """Inflates one member in bounded chunks straight from its local entry, refusing it as
+    soon as it yields more than its directory entry declares (zipfile would stop at the
+    declared size; calamine's reader would not)."""
+    if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise ImportFileError(UNREADABLE)  # encrypted, or a method Excel does not write
+    if content[info.header_offset : info.header_offset + 4] != b"PK\x03\x04":
+        raise ImportFileError(UNREADABLE)
+    name_length, extra_length = struct.unpack_from("<HH", content, info.header_offset + 26)
+    start = info.header_offset + 30 + name_length + extra_length
+    raw = memoryview(content)[start : start + info.compress_size]
+    inflate = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    produced, tail = 0, b""
+    for offset in range(0, len(raw), _CHUNK):
+        piece = raw[offset : offset + _CHUNK]
+        while piece:
+            if inflate is None:
+                out, piece = bytes(piece), b""
+            else:
+                out, piece = inflate.decompress(piece, _CHUNK), inflate.unconsumed_tail
+            produced += len(out)
+            if produced > info.file_size:
+                raise ImportFileError(
+                    f"文件中的 {info.filename} 实际内容比登记的 {info.file_size} 字节更长，"
+                    "不是正常的 Excel 文件（疑似压缩炸弹）"
+                )
+            tail = sheet.feed(tail + out)
+    sheet.read(tail)
+
+
+class _SheetExtent:
+    """The last row and column holding a cell in a worksheet's XML, as calamine will place
+    them. Every tag carries its reference in the files Excel, WPS and openpyxl write, so
+    the references are collected with findall; a part with a tag that has none (it follows
+    the previous tag) is walked tag by tag, starting from the furthest point seen so far."""
+
+    def __init__(self):
+        self.row = 0
+        self.column = 0
+
+    def feed(self, data: bytes) -> bytes:
+        """Reads the complete tags of data (everything before its last "<", which XML allows
+        nowhere but at a tag's start); returns the rest, to prepend to the next piece."""
+        cut = data.rfind(b"<")
+        if cut > 0:
+            self.read(data[:cut])
+            data = data[cut:]
+        if len(data) > 4 * _CHUNK:  # no tag for megabytes: no spreadsheet looks like that
+            raise ImportFileError(UNREADABLE)
+        return data
+
+    def read(self, part: bytes) -> None:
+        rows = _ROW_REF.findall(part)
+        cells = _CELL_REF.findall(part)
+        if _all_found(part, len(rows), len(cells)):
+            if rows:
+                self.row = max(self.row, max(map(int, set(rows))))
+            if cells:
+                letters = max({c[0] for c in cells}, key=lambda t: (len(t), t))
+                self.row = max(self.row, max(map(int, {c[1] for c in cells})))
+                self.column = max(self.column, _column_number(letters))
+        else:
+            self._walk(part)
+            # Whatever the tags look like, no reference anywhere may point beyond the cap.
+            for letters, digits in _REFERENCE.findall(part):
+                self._check(int(digits or 0), _column_number(letters) if letters else 0)
+        self._check(self.row, self.column)
+
+    def _walk(self, part: bytes) -> None:
+        row, column = self.row, self.column
+        for match in _ROW_OR_CELL.finditer(part):
+            name, attributes = match.groups()
+            reference = _REFERENCE.search(attributes)
+            if name == b"row":
+                row = int(reference[2]) if reference and reference[2] else row + 1
+                column = 0
+                continue
+            if reference and reference[1]:
+                column = _column_number(reference[1])
+                row = int(reference[2]) if reference[2] else row
+            else:
+                column += 1
+            self._check(row, column)
+            self.row, self.column = max(self.row, row), max(self.column, column)
+
+    @staticmethod
+    def _check(row: int, column: int) -> None:
+        problems = []
+        if row > MAX_ROWS + 1:
+            problems.append(f"数据延伸到第 {row} 行（一次最多导入 {MAX_ROWS} 行数据）")
+        if column > MAX_COLUMNS:
+            problems.append(f"数据延伸到第 {column} 列（最多 {MAX_COLUMNS} 列）")
+        if problems:
+            raise ImportFileError(
+                "工作表过大：" + "，".join(problems) + "；请只保留要导入的数据，删除多余的行和列"
+            )
+
+
+def _all_found(part: bytes, rows: int, cells: int) -> bool:
+    """Whether the literal search found every row and cell tag of part."""
+    if _PREFIXED.search(part):  # a namespace prefix (or text that looks like one)
+        return False
+    ends = (b" ", b"\t", b"\n", b"\r", b">", b"/")
+    return rows == sum(part.count(b"<row" + end) for end in ends) and cells == sum(
+        part.count(b"<c" + end) for end in ends
+    )
+
+
+def _column_number(letters: bytes) -> int:
+    if len(letters) > 3:
+        return MAX_COLUMNS + 1 + len(letters)
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - 64  # b"A" is 65
+    return number
 
 
 def _column_positions(spec: SheetSpec, header: list[str]) -> dict[str, int]:
@@ -317,10 +527,26 @@ HEADER_FONT = Font(bold=True)
 REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
 
 
-def _export_value(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return value  # openpyxl writes Decimal as a number
-    return value
+# Text a spreadsheet could take for a formula (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_ILLEGAL = re.compile(f"[{CONTROL}]")
+
+
+def safe_cell(sheet, value: Any) -> Any:
+    """A cell value openpyxl can write and Excel shows as it was typed: control characters
+    (which openpyxl refuses) removed, text that looks like a formula written as text.
+    Every writer of a write-only sheet passes its values through this."""
+    if not isinstance(value, str):
+        return value  # Decimal, int, date: openpyxl writes them as numbers and dates
+    text = _ILLEGAL.sub("", value) if _ILLEGAL.search(value) else value
+    if not text.startswith(FORMULA_START):
+        return text
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    cell.quotePrefix = True  # typing over it in Excel keeps it text too
+    return cell
 
 
 def write_workbook(spec: SheetSpec, objects: Iterable[models.Model] | None, user=None) -> bytes:
@@ -337,13 +563,13 @@ def write_workbook(spec: SheetSpec, objects: Iterable[models.Model] | None, user
     sheet.append([_header_cell(sheet, c) for c in spec.columns])
     if objects is not None:
         for obj in objects:
-            row = [_export_value(c.export(obj)) for c in spec.columns]
+            row = [c.export(obj) for c in spec.columns]
             if spec.masked_fields and not spec.may_see_contacts(user, obj):
                 row = [
                     spec.masked_fields[c.field](value) if c.field in spec.masked_fields else value
                     for c, value in zip(spec.columns, row, strict=True)
                 ]
-            sheet.append(row)
+            sheet.append([safe_cell(sheet, value) for value in row])
     notes = workbook.create_sheet("填写说明")
     notes.append(["列名", "是否必填", "说明"])
     for column in spec.columns:
@@ -372,6 +598,32 @@ def _column_letter(index: int) -> str:
     from openpyxl.utils import get_column_letter
 
     return get_column_letter(index + 1)
+
+
+# --- files waiting between dry run and confirm -------------------------------------
+
+# A dry run's file is kept until it is confirmed; one not confirmed within a day is abandoned.
+PENDING_MAX_AGE = 24 * 3600
+
+
+def pending_dir() -> Path:
+    path = Path(settings.IMPORT_UPLOAD_DIR)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def remove_abandoned_imports(now: float | None = None) -> int:
+    """Deletes pending import files older than a day; returns how many."""
+    cutoff = (time.time() if now is None else now) - PENDING_MAX_AGE
+    removed = 0
+    for path in pending_dir().glob("*.xlsx"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # taken or removed by another process meanwhile
+            continue
+    return removed
 
 
 # --- registry ----------------------------------------------------------------

@@ -5,13 +5,17 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from kechuang.core import services
 from kechuang.core.models import AuditEvent
+from kechuang.core.text import normalize_data
 
 
 class StyledFormMixin:
-    """Gives every widget its Bootstrap class, so templates render fields as they are."""
+    """Gives every widget its Bootstrap class, so templates render fields as they are, and
+    NFC-normalises what is submitted (one spelling of each character; see core/text.py)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = normalize_data(self.data)
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):

@@ -1,10 +1,8 @@
 """Excel pages shared by every app: template download, import with dry run, export."""
 
 import uuid
-from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -63,15 +61,46 @@ def import_upload(request, kind: str):
     spec = _spec_or_404(kind)
     if not spec.can_import(request.user):
         raise PermissionDenied("无权导入该类数据")
+    if request.method == "POST" and _declared_length(request) > excel.upload_limit() + BODY_MARGIN:
+        # Refused before the body is parsed: nothing of it is read or stored.
+        refused = _refusal(spec.kind, _declared_length(request))
+        return render(
+            request, "core/import.html", {"spec": spec, "form": UploadForm(), "result": refused}
+        )
     form = UploadForm(request.POST or None, request.FILES or None)
     context = {"spec": spec, "form": form}
     if request.method == "POST" and form.is_valid():
-        content = form.cleaned_data["file"].read()
+        excel.remove_abandoned_imports()  # opportunistic: no scheduler needed
+        upload = form.cleaned_data["file"]
+        if upload.size > excel.upload_limit():
+            context["result"] = _refusal(spec.kind, upload.size)
+            return render(request, "core/import.html", context)
+        content = upload.read()
         result = excel.run_import(spec, content, request.user, dry_run=True)
         context["result"] = result
         if result.ok:
             context["token"] = _store_pending(request, content)
     return render(request, "core/import.html", context)
+
+
+# The multipart envelope around the file: boundaries, headers, the CSRF token.
+BODY_MARGIN = 64 * 1024
+
+
+def _declared_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def _refusal(kind: str, size: int) -> excel.ImportResult:
+    result = excel.ImportResult(kind=kind)
+    try:
+        excel.check_size(size)
+    except excel.ImportFileError as exc:
+        result.errors.append(excel.RowError(0, "", str(exc)))
+    return result
 
 
 def import_confirm(request, kind: str):
@@ -97,15 +126,9 @@ def import_confirm(request, kind: str):
     )
 
 
-def _pending_dir() -> Path:
-    path = Path(settings.IMPORT_UPLOAD_DIR)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def _store_pending(request, content: bytes) -> str:
     token = uuid.uuid4().hex
-    (_pending_dir() / f"{token}.xlsx").write_bytes(content)
+    (excel.pending_dir() / f"{token}.xlsx").write_bytes(content)
     request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, [])[-4:], token]
     return token
 
@@ -114,7 +137,7 @@ def _take_pending(request, token: str) -> bytes | None:
     tokens = request.session.get(SESSION_KEY, [])
     if token not in tokens:
         return None
-    path = _pending_dir() / f"{token}.xlsx"
+    path = excel.pending_dir() / f"{token}.xlsx"
     if not path.exists():
         return None
     content = path.read_bytes()

@@ -6,6 +6,8 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from kechuang.core.excel import safe_cell
+
 POOL_COLUMNS = ["统一社会信用代码", "企业名称", "培育目标", "申报年度", "状态", "联系干部", "备注"]
 VERDICT_COLUMNS = ["结论", "评分下限", "评分上限", "未满足或待定的条件"]
 
@@ -24,21 +26,20 @@ def screening_workbook(rows, *, tier, year: int) -> bytes:
     for row in rows:
         firm = row.enterprise
         score = row.score or {}
-        sheet.append(
-            [
-                firm.credit_code,
-                firm.name,
-                tier.name,
-                year,
-                row.pool_status_label or "培育对象",
-                "",
-                "",
-                row.verdict_label,
-                score.get("min"),
-                score.get("max"),
-                row.summary(),
-            ]
-        )
+        values = [
+            firm.credit_code,
+            firm.name,
+            tier.name,
+            year,
+            row.pool_status_label or "培育对象",
+            "",
+            "",
+            row.verdict_label,
+            score.get("min"),
+            score.get("max"),
+            row.summary(),
+        ]
+        sheet.append([safe_cell(sheet, value) for value in values])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

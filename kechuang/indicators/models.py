@@ -7,6 +7,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from kechuang.core.scoping import Scope, ScopedQuerySet
+from kechuang.core.text import validate_clean_name
 from kechuang.indicators.choices import IndicatorKind, Measure, ValueSource
 
 period_validator = RegexValidator(
@@ -18,7 +19,7 @@ class DataElement(models.Model):
     """A statistic reported for a region and period (cumulative from January), in a base unit."""
 
     code = models.SlugField("代码", max_length=40, unique=True)
-    name = models.CharField("名称", max_length=60, unique=True)
+    name = models.CharField("名称", max_length=60, unique=True, validators=[validate_clean_name])
     measure = models.CharField("计量", max_length=10, choices=Measure.choices)
     cumulative = models.BooleanField("按年累计", default=True)
     # How the element is computed bottom-up from EnterpriseMonth, if it can be (see engine).
@@ -40,7 +41,7 @@ class Indicator(models.Model):
     """An indicator of the scoreboard: an element's amount, or a ratio of two elements."""
 
     code = models.SlugField("代码", max_length=40, unique=True)
-    name = models.CharField("名称", max_length=60)
+    name = models.CharField("名称", max_length=60, validators=[validate_clean_name])
     kind = models.CharField("类型", max_length=10, choices=IndicatorKind.choices)
     numerator = models.ForeignKey(
         DataElement, verbose_name="分子（数据项）", on_delete=models.PROTECT, related_name="+"

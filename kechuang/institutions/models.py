@@ -5,6 +5,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from kechuang.core.scoping import Scope, ScopedQuerySet
+from kechuang.core.text import validate_clean_name, validate_clean_text
 from kechuang.core.validators import validate_credit_code
 from kechuang.institutions.choices import InstitutionKind
 
@@ -16,9 +17,12 @@ class Institution(models.Model):
         "名称",
         max_length=100,
         unique=True,
+        validators=[validate_clean_name],
         error_messages={"unique": "已有同名院所"},
     )
-    short_name = models.CharField("简称", max_length=40, blank=True)
+    short_name = models.CharField(
+        "简称", max_length=40, blank=True, validators=[validate_clean_name]
+    )
     kind = models.CharField("类型", max_length=24, choices=InstitutionKind.choices)
     credit_code = models.CharField(
         "统一社会信用代码", max_length=18, blank=True, validators=[validate_credit_code]
@@ -31,11 +35,11 @@ class Institution(models.Model):
         related_name="institutions",
     )
     location = models.CharField("所在地", max_length=60, blank=True)
-    address = models.CharField("地址", max_length=200, blank=True)
+    address = models.CharField("地址", max_length=200, blank=True, validators=[validate_clean_text])
     contact_person = models.CharField("联系人", max_length=40, blank=True)
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
     website = models.URLField("网址", blank=True)
-    description = models.TextField("简介", blank=True)
+    description = models.TextField("简介", blank=True, validators=[validate_clean_text])
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

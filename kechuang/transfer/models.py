@@ -8,6 +8,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from kechuang.core.scoping import Scope, ScopedQuerySet
+from kechuang.core.text import validate_clean_name, validate_clean_text
 from kechuang.enterprises.choices import TechField
 from kechuang.transfer.choices import (
     PUBLIC_DEMAND_STATUSES,
@@ -27,11 +28,11 @@ class IndustryChain(models.Model):
     """An industry chain a county cultivates (不锈钢新材料, 阀门, 鞋服 …)."""
 
     code = models.SlugField("代码", max_length=40, unique=True)
-    name = models.CharField("名称", max_length=60)
+    name = models.CharField("名称", max_length=60, validators=[validate_clean_name])
     region = models.ForeignKey(
         "core.Region", verbose_name="区域", on_delete=models.PROTECT, related_name="industry_chains"
     )
-    description = models.TextField("简介", blank=True)
+    description = models.TextField("简介", blank=True, validators=[validate_clean_text])
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
 
     history = HistoricalRecords()
@@ -62,7 +63,7 @@ class ChainNode(models.Model):
         on_delete=models.CASCADE,
         related_name="children",
     )
-    name = models.CharField("环节", max_length=60)
+    name = models.CharField("环节", max_length=60, validators=[validate_clean_name])
     stage = models.CharField("位置", max_length=12, choices=ChainStage.choices)
     keywords = models.CharField(
         "关键词", max_length=300, blank=True, help_text="以空格或顿号分隔；用于分词词典与匹配"
@@ -93,10 +94,14 @@ class Demand(models.Model):
     """A firm's technology demand (技术需求)."""
 
     code = models.CharField(
-        "编号", max_length=30, unique=True, error_messages={"unique": "需求编号已存在"}
+        "编号",
+        max_length=30,
+        unique=True,
+        validators=[validate_clean_name],
+        error_messages={"unique": "需求编号已存在"},
     )
-    title = models.CharField("名称", max_length=120)
-    description = models.TextField("描述")
+    title = models.CharField("名称", max_length=120, validators=[validate_clean_name])
+    description = models.TextField("描述", validators=[validate_clean_text])
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
         verbose_name="提出企业",
@@ -163,10 +168,14 @@ class Achievement(models.Model):
     """A research achievement (科技成果) offered by an institution or a firm."""
 
     code = models.CharField(
-        "编号", max_length=30, unique=True, error_messages={"unique": "成果编号已存在"}
+        "编号",
+        max_length=30,
+        unique=True,
+        validators=[validate_clean_name],
+        error_messages={"unique": "成果编号已存在"},
     )
-    title = models.CharField("名称", max_length=120)
-    abstract = models.TextField("简介")
+    title = models.CharField("名称", max_length=120, validators=[validate_clean_name])
+    abstract = models.TextField("简介", validators=[validate_clean_text])
     field = models.CharField("技术领域", max_length=12, choices=TechField.choices, blank=True)
     maturity = models.CharField(
         "成熟度", max_length=12, choices=Maturity.choices, default=Maturity.LAB
@@ -348,7 +357,7 @@ class MatchFeedback(models.Model):
 class MatchmakingEvent(models.Model):
     """A 院企对接 event and what came out of it."""
 
-    title = models.CharField("名称", max_length=120)
+    title = models.CharField("名称", max_length=120, validators=[validate_clean_name])
     held_on = models.DateField("日期")
     place = models.CharField("地点", max_length=120)
     organisers = models.CharField("主办单位", max_length=200, blank=True)
@@ -395,11 +404,15 @@ class TechContract(models.Model):
     """A registered technology contract (技术合同); turnover counts into 技术市场交易额."""
 
     number = models.CharField(
-        "登记编号", max_length=40, unique=True, error_messages={"unique": "合同登记编号已存在"}
+        "登记编号",
+        max_length=40,
+        unique=True,
+        validators=[validate_clean_name],
+        error_messages={"unique": "合同登记编号已存在"},
     )
-    title = models.CharField("合同名称", max_length=160)
+    title = models.CharField("合同名称", max_length=160, validators=[validate_clean_name])
     kind = models.CharField("类型", max_length=12, choices=ContractType.choices)
-    buyer_name = models.CharField("买方", max_length=100)
+    buyer_name = models.CharField("买方", max_length=100, validators=[validate_clean_name])
     buyer_enterprise = models.ForeignKey(
         "enterprises.Enterprise",
         verbose_name="买方企业",
@@ -408,7 +421,7 @@ class TechContract(models.Model):
         on_delete=models.SET_NULL,
         related_name="contracts_bought",
     )
-    seller_name = models.CharField("卖方", max_length=100)
+    seller_name = models.CharField("卖方", max_length=100, validators=[validate_clean_name])
     seller_institution = models.ForeignKey(
         "institutions.Institution",
         verbose_name="卖方院所",

@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 from kechuang.core import reference
 from kechuang.core.choices import RegionLevel
 from kechuang.core.scoping import Scope, ScopedQuerySet
+from kechuang.core.text import validate_clean_name, validate_clean_text
 from kechuang.core.validators import validate_credit_code
 from kechuang.enterprises.choices import EnterpriseStatus, TechField
 
@@ -23,7 +24,9 @@ class Enterprise(models.Model):
         validators=[validate_credit_code],
         error_messages={"unique": "统一社会信用代码已被另一家企业使用"},
     )
-    name = models.CharField("企业名称", max_length=100, db_index=True)
+    name = models.CharField(
+        "企业名称", max_length=100, db_index=True, validators=[validate_clean_name]
+    )
     township = models.ForeignKey(
         "core.Region",
         verbose_name="所属乡镇（街道）",
@@ -38,7 +41,7 @@ class Enterprise(models.Model):
     rnd_active = models.BooleanField("有研发活动", default=False)
     founded_on = models.DateField("成立日期", null=True, blank=True)
     production_started_on = models.DateField("投产日期", null=True, blank=True)
-    address = models.CharField("地址", max_length=200, blank=True)
+    address = models.CharField("地址", max_length=200, blank=True, validators=[validate_clean_text])
     contact_person = models.CharField("联系人", max_length=40, blank=True)
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
     status = models.CharField(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from kechuang.core import clock
+from kechuang.core.excel import safe_cell
 from kechuang.core.import_views import XLSX
 from kechuang.core.scoping import is_bureau
 from kechuang.enterprises import services
@@ -73,7 +74,7 @@ def _xlsx(title: str, columns, rows) -> HttpResponse:
     sheet = workbook.create_sheet(title)
     sheet.append([header for header, _ in columns])
     for row in rows:
-        sheet.append([value(row) for _, value in columns])
+        sheet.append([safe_cell(sheet, value(row)) for _, value in columns])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

@@ -4,6 +4,7 @@ import json
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from kechuang.core import excel
@@ -25,7 +26,10 @@ class Command(BaseCommand):
             spec = excel.get_spec(kind)
         except excel.ImportFileError as exc:
             raise CommandError(str(exc), returncode=2) from exc
-        content = sys.stdin.buffer.read() if file == "-" else _read(file)
+        try:
+            content = _read_stdin() if file == "-" else _read(file)
+        except excel.ImportFileError as exc:
+            raise CommandError(str(exc), returncode=2) from exc
         actor = command_user(user)
         result = excel.run_import(spec, content, actor, dry_run=dry_run)
         if format == "json":
@@ -53,8 +57,18 @@ class Command(BaseCommand):
             self.stdout.write(f"{verb}：{summary}")
 
 
+def _read_stdin() -> bytes:
+    """Standard input up to the cap: one byte more than allowed is enough to refuse it."""
+    content = sys.stdin.buffer.read(excel.upload_limit() + 1)
+    if len(content) > excel.upload_limit():
+        raise excel.ImportFileError(f"文件大小超过上限 {settings.UPLOAD_MAX_MB} MB")
+    return content
+
+
 def _read(path: str) -> bytes:
+    """The file, its size checked before it is read."""
     try:
+        excel.check_size(Path(path).stat().st_size)
         return Path(path).read_bytes()
     except OSError as exc:
         raise CommandError(f"无法读取文件 {path}：{exc.strerror}", returncode=2) from exc

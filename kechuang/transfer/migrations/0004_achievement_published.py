@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('transfer', '0002_turnover_from_contracts'),
+        ('transfer', '0003_clean_text_validators'),
     ]
 
     operations = [

@@ -316,7 +316,14 @@ class ImportView(APIView):
             ]
             body = {"kind": kind, "committed": False, "summary": {"错误": len(errors)}}
             return Response({**body, "errors": errors}, status=400)
-        content = query.validated_data["file"].read()
+        upload = query.validated_data["file"]
+        try:
+            excel.check_size(upload.size)
+        except excel.ImportFileError as exc:
+            error = {"row": 0, "column": "", "message": str(exc)}
+            body = {"kind": kind, "committed": False, "summary": {"错误": 1}}
+            return Response({**body, "errors": [error]}, status=400)
+        content = upload.read()
         result = excel.run_import(
             spec, content, request.user, dry_run=query.validated_data["dry_run"]
         )

@@ -259,6 +259,15 @@ class ImportApiTest(ApiTestCase):
         self.assertEqual([e["row"] for e in errors], [3])
         self.assertFalse(Institution.objects.filter(name="好院所").exists())
 
+    def test_a_file_over_the_size_cap_is_refused_before_it_is_read(self):
+        from django.test import override_settings
+
+        with override_settings(UPLOAD_MAX_MB=0):
+            response = self.upload(self.staff, [["大文件院所", "新型研发机构", "331121"]], True)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("超过上限 0 MB", response.json()["errors"][0]["message"])
+        self.assertFalse(Institution.objects.filter(name="大文件院所").exists())
+
     def test_roles_that_may_not_import_are_refused(self):
         for user in (self.liaison_a, self.ent_user_a, self.viewer):
             with self.subTest(user=user.username):

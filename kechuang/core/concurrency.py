@@ -156,13 +156,16 @@ class VersionField(forms.CharField):
 
 class VersionedFormMixin:
     """Adds the hidden `_version` of the edited instance; after validation it is kept in
-    `form.version` and left out of `cleaned_data`, so views pass the data on unchanged."""
+    `form.version` and left out of `cleaned_data`, so views pass the data on unchanged.
+    A subclass that is not an edit page (an import row form) sets `versioned = False`."""
+
+    versioned = True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         instance = getattr(self, "instance", None)
         self.version = None
-        if instance is not None and instance.pk is not None:
+        if self.versioned and instance is not None and instance.pk is not None:
             self.fields[VERSION_FIELD] = VersionField(initial=record_version(instance))
 
     def clean(self):

@@ -4,7 +4,9 @@ import json
 import sys
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from kechuang.core import excel
 from kechuang.core.cli import command_user
@@ -27,7 +29,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc), returncode=2) from exc
         content = sys.stdin.buffer.read() if file == "-" else _read(file)
         actor = command_user(user)
-        result = excel.run_import(spec, content, actor, dry_run=dry_run)
+        result = _run(spec, content, actor, dry_run)
         if format == "json":
             self.stdout.write(
                 json.dumps(
@@ -51,6 +53,19 @@ class Command(BaseCommand):
             summary = "，".join(f"{k} {v} 条" for k, v in result.summary().items() if k != "错误")
             verb = "预检通过" if dry_run else "导入完成"
             self.stdout.write(f"{verb}：{summary}")
+
+
+def _run(spec, content: bytes, actor, dry_run: bool) -> excel.ImportResult:
+    """The import; a write refused midway (another writer changed the same records, the
+    database stayed busy) rolls back and is reported as an error of the file, not a crash."""
+    try:
+        return excel.run_import(spec, content, actor, dry_run=dry_run)
+    except (DatabaseError, ValidationError, PermissionDenied) as exc:
+        reason = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        result = excel.ImportResult(kind=spec.kind)
+        message = f"写入时被拒绝（{reason}），可能有其他导入或编辑同时修改了同一记录，请重新导入"
+        result.errors.append(excel.RowError(0, "", message))
+        return result
 
 
 def _read(path: str) -> bytes:

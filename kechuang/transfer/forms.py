@@ -194,7 +194,7 @@ class SuggestionForm(forms.Form):
     """A suggestion the staff accepts or rejects, as posted back from the detail page."""
 
     achievement = forms.IntegerField()
-    score = forms.DecimalField(required=False, max_digits=12, decimal_places=6)
+    score = forms.FloatField(required=False)  # the engine's unrounded score
     terms = forms.CharField(required=False, max_length=2000)
     reasons = forms.CharField(required=False, max_length=4000)
     reason = forms.ChoiceField(required=False, choices=RejectReason.choices)

@@ -20,7 +20,8 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.db import models, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, models, transaction
 from django.forms.models import model_to_dict
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
@@ -502,10 +503,18 @@ def run_import(spec: SheetSpec, content: bytes, user, *, dry_run: bool) -> Impor
     result.errors.sort(key=lambda e: e.row)
     if result.errors or dry_run:
         return result
-    with transaction.atomic():
-        for outcome in result.rows:
-            if outcome.action != "unchanged":
-                spec.save(outcome.form, user)
+    try:
+        with transaction.atomic():
+            for outcome in result.rows:
+                if outcome.action != "unchanged":
+                    spec.save(outcome.form, user)
+    except (DatabaseError, ValidationError, PermissionDenied) as exc:
+        # A write refused midway (another writer changed the same records, the database
+        # stayed busy): the whole file rolled back, reported as an error of the file.
+        reason = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        message = f"写入时被拒绝（{reason}），可能有其他导入或编辑同时修改了同一记录，请重新导入"
+        result.errors.append(RowError(0, "", message))
+        return result
     result.committed = True
     return result
 

@@ -2,7 +2,8 @@
 
 Pure Python (no Django). Policies live in ``policies/<key>.toml``; every threshold, band and
 point range comes from there, with the document number and article it transcribes. Money and
-ratios are ``Decimal`` inside; the output uses floats (ratios) and yuan amounts.
+ratios are ``Decimal`` inside; the output uses floats (ratios, unrounded:
+rounding is for the messages only) and yuan amounts.
 
     result = assess("hnte-2016", facts)   # raises InvalidInput(errors) on bad input
     errors = validate(facts, load_policy("tsme-2017"))
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import re
 import tomllib
 from dataclasses import dataclass
@@ -28,7 +30,6 @@ from pathlib import Path
 POLICY_DIR = Path(__file__).resolve().parent / "policies"
 
 CENT = Decimal("0.01")
-RATIO_PLACES = Decimal("0.000001")
 YEARS_CN = {1: "一", 2: "两", 3: "三"}
 
 
@@ -340,9 +341,15 @@ def _ratio(num: Decimal, den: Decimal) -> Decimal | None:
     return None if den == 0 else num / den
 
 
-def _rf(d: Decimal | None) -> float | None:
-    """A ratio for output: truncated to 6 places so a failing value never rounds up to a limit."""
-    return None if d is None else float(d.quantize(RATIO_PLACES, rounding=ROUND_DOWN))
+def _rf(d: Decimal | None, failed_limit: Decimal | None = None) -> float | None:
+    """A ratio for the machine fields: unrounded (the nearest float); rounding is for the
+    messages only. A value that failed `failed_limit` is never shown at or above it."""
+    if d is None:
+        return None
+    value = float(d)
+    if failed_limit is not None and value >= float(failed_limit):
+        value = math.nextafter(float(failed_limit), -math.inf)
+    return value
 
 
 def _pct(d: Decimal) -> str:
@@ -443,7 +450,7 @@ def _hnte_parts(policy: Policy, f: dict) -> dict[str, dict]:
     avg = Decimal(sum(conv)) / len(conv)
     cband = _pick(inn["conversion"]["bands"], value=avg)
     items["conversion"] = {
-        "average": float(avg.quantize(CENT)),
+        "average": float(avg),
         "years": len(conv),
         "min": _points(cband)[0],
         "max": _points(cband)[1],
@@ -461,9 +468,7 @@ def _hnte_parts(policy: Policy, f: dict) -> dict[str, dict]:
         else:
             lo, hi = _points(band)
         items[cfg["expert_key"]] = {
-            "rate": None
-            if rate is None
-            else float(rate.quantize(Decimal("0.0001"), rounding=ROUND_DOWN)),
+            "rate": None if rate is None else float(rate),
             "min": lo,
             "max": hi,
             "band": band.get("label") if rate is not None else "F",
@@ -549,7 +554,7 @@ def _hnte_assess(policy: Policy, f: dict, items: dict[str, dict]) -> dict:
         _crit(
             "st_staff_ratio",
             ok,
-            _rf(r),
+            _rf(r, None if ok else c["min_ratio"]),
             float(c["min_ratio"]),
             add,
             f"科技人员占比 {_pct(r)}（{f['st_staff']}/{f['employees']}），"
@@ -582,7 +587,7 @@ def _hnte_assess(policy: Policy, f: dict, items: dict[str, dict]) -> dict:
             _crit(
                 "rnd_ratio",
                 ok,
-                _rf(r),
+                _rf(r, None if ok else need),
                 float(need),
                 float(gap),
                 f"{period}研发费用占比 {_pct(r)}，需 ≥ {_pct(need)}"
@@ -613,7 +618,7 @@ def _hnte_assess(policy: Policy, f: dict, items: dict[str, dict]) -> dict:
             _crit(
                 "domestic_rnd_share",
                 ok,
-                _rf(r),
+                _rf(r, None if ok else c["min_ratio"]),
                 float(c["min_ratio"]),
                 float(gap),
                 f"境内研发费用占比 {_pct(r)}，需 ≥ {_pct(c['min_ratio'])}"
@@ -646,7 +651,7 @@ def _hnte_assess(policy: Policy, f: dict, items: dict[str, dict]) -> dict:
             _crit(
                 "hightech_income_share",
                 ok,
-                _rf(r),
+                _rf(r, None if ok else c["min_ratio"]),
                 float(c["min_ratio"]),
                 float(gap),
                 f"{last['year']} 年高新技术产品（服务）收入占比 {_pct(r)}，"

@@ -72,6 +72,15 @@ def num(value: Decimal | None, places: int = 2):
     return int(rounded) if rounded == rounded.to_integral_value() else float(rounded)
 
 
+def exact(value: Decimal | None):
+    """A Decimal as an unrounded JSON number (int when whole), for machine fields: rounding
+    belongs to the display fields. None stays None."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 def resolve_region(region: Region | str) -> Region:
     """A Region given itself or its code; IndicatorError (Chinese) for an unknown code."""
     if isinstance(region, Region):
@@ -705,14 +714,14 @@ def _rows(
                 {
                     "code": indicator.code,
                     "name": indicator.name,
-                    "value": num(value),
+                    "value": exact(value),
                     "unit": "%" if is_ratio else _base_unit(indicator),
                     "display": engine.display(value, indicator.unit, indicator.precision),
-                    "yoy": num(mine["yoy"]),
+                    "yoy": exact(mine["yoy"]),
                     "yoy_source": mine["yoy_source"],
-                    "target": num(target),
-                    "progress": num(progress),
-                    "projection": num(mine["projection"]),
+                    "target": exact(target),
+                    "progress": exact(progress),
+                    "projection": exact(mine["projection"]),
                     "rank": {k: primary[k] for k in ("by", "position", "of")},
                     # Extras for the dashboard.
                     "kind": indicator.kind,

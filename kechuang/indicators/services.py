@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 
+from kechuang.core import concurrency
 from kechuang.core.choices import RegionLevel
 from kechuang.core.models import Region, User
 from kechuang.core.scoping import can_write_region, is_bureau
@@ -123,20 +124,21 @@ def write_value(*, actor: User, row: ValueRow) -> DataValue:
     """Stores one value that has passed the rules (the import checks the whole file first);
     permission and full_clean are checked here. Not for direct use: see data_value_save."""
     _require(actor, row.region, "指标数据")
-    record = DataValue.objects.filter(
-        element=row.element, region=row.region, period=row.period, source=row.source
-    ).first()
-    if record is None:
-        record = DataValue(
-            element=row.element, region=row.region, period=row.period, source=row.source
-        )
-    record.value = row.value
-    record.previous = row.previous
-    record.published_yoy = row.published_yoy
-    record.full_clean()
-    record._history_user = actor
-    record.save()
-    return record
+    key = {"element": row.element, "region": row.region, "period": row.period}
+
+    def write(record):
+        # A concurrent writer may insert the same key: concurrency.upsert then updates it.
+        record = record or DataValue(source=row.source, **key)
+        record.value = row.value
+        record.previous = row.previous
+        record.published_yoy = row.published_yoy
+        record.full_clean()
+        concurrency.save_changed(record, actor=actor)
+        return record
+
+    return concurrency.upsert(
+        lambda: DataValue.objects.filter(source=row.source, **key).first(), write
+    )
 
 
 @transaction.atomic
@@ -200,15 +202,17 @@ def target_save(
         errors.append(f"{indicator.name}是百分比，目标不能超过100%")
     if errors:
         raise ValidationError(errors)
-    record = Target.objects.filter(indicator=indicator, region=region, year=year).first()
-    if record is None:
-        record = Target(indicator=indicator, region=region, year=year)
-    record.value = value
-    record.document = document
-    record.full_clean()
-    record._history_user = actor
-    record.save()
-    return record
+    key = {"indicator": indicator, "region": region, "year": year}
+
+    def write(record):
+        record = record or Target(**key)
+        record.value = value
+        record.document = document
+        record.full_clean()
+        concurrency.save_changed(record, actor=actor)
+        return record
+
+    return concurrency.upsert(lambda: Target.objects.filter(**key).first(), write)
 
 
 def firm_facts(code: str, name: str, period: str, figures: dict) -> list[engine.Fact]:
@@ -266,7 +270,20 @@ def write_month(
     unknown = set(figures) - set(FIRM_FIGURES)
     if unknown:
         raise TypeError(f"unknown figures {sorted(unknown)}")
-    record = EnterpriseMonth.objects.filter(enterprise=enterprise, period=period).first()
+    record = concurrency.upsert(
+        lambda: EnterpriseMonth.objects.filter(enterprise=enterprise, period=period).first(),
+        lambda found: _month_row(actor, found, enterprise, period, figures, check_rules),
+    )
+    batch = totals if totals is not None else TotalsBatch()
+    was = getattr(record, "_was", ())
+    batch.add(period, enterprise.pk, (*was[:1], record.county_id), (*was[1:], record.township_id))
+    if totals is None:
+        batch.flush()
+    return record
+
+
+def _month_row(actor, record, enterprise, period, figures, check_rules) -> EnterpriseMonth:
+    township = enterprise.township
     if record is None:
         record = EnterpriseMonth(enterprise=enterprise, period=period)
     was = (record.county_id, record.township_id) if record.pk else ()
@@ -288,12 +305,8 @@ def write_month(
         )
         if violations:
             raise ValidationError([v.message for v in violations])
-    record._history_user = actor
-    record.save()
-    batch = totals if totals is not None else TotalsBatch()
-    batch.add(period, enterprise.pk, (*was[:1], record.county_id), (*was[1:], record.township_id))
-    if totals is None:
-        batch.flush()
+    concurrency.save_changed(record, actor=actor)
+    record._was = was
     return record
 
 

@@ -3,6 +3,7 @@
 from django import forms
 
 from kechuang.core.choices import Role
+from kechuang.core.concurrency import VersionedFormMixin
 from kechuang.core.excel import LabelChoiceField, RegionField
 from kechuang.core.forms import StyledFormMixin
 from kechuang.core.models import Region
@@ -11,7 +12,7 @@ from kechuang.institutions.models import Institution
 from kechuang.institutions.services import EDITABLE_FIELDS
 
 
-class InstitutionForm(StyledFormMixin, forms.ModelForm):
+class InstitutionForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     website = forms.URLField(label="网址", required=False, assume_scheme="https")
 
     class Meta:
@@ -33,6 +34,7 @@ class InstitutionForm(StyledFormMixin, forms.ModelForm):
 
 
 class InstitutionImportForm(InstitutionForm):
+    versioned = False
     region = RegionField(label="登记区域", queryset=Region.objects.all())
     kind = LabelChoiceField(label="类型", choices=InstitutionKind.choices)
 

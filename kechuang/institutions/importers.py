@@ -1,5 +1,6 @@
 """Excel spec of the institutions: template, import, export."""
 
+from kechuang.core import concurrency
 from kechuang.core.excel import Column, SheetSpec, register
 from kechuang.core.formatting import mask_name, mask_phone
 from kechuang.institutions import services
@@ -69,9 +70,18 @@ class InstitutionSheet(SheetSpec):
 
     def save(self, form, user):
         data = {name: form.cleaned_data[name] for name in form.fields}
+
+        def write(found):
+            if found is not None:
+                return services.institution_update(actor=user, institution=found, **data)
+            return services.institution_create(actor=user, **data)
+
         if form.instance.pk:
-            return services.institution_update(actor=user, institution=form.instance, **data)
-        return services.institution_create(actor=user, **data)
+            return write(form.instance)
+        # Another import may register the same institution meanwhile: then update that row.
+        return concurrency.upsert(
+            lambda: Institution.objects.filter(name=data["name"]).first(), write
+        )
 
 
 register(InstitutionSheet())

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from kechuang.core import concurrency
 from kechuang.core.models import User
 from kechuang.core.scoping import can_write_region
 from kechuang.institutions.models import Institution
@@ -37,20 +38,19 @@ def institution_create(*, actor: User, **fields) -> Institution:
 
 @transaction.atomic
 def institution_update(*, actor: User, institution: Institution, **fields) -> Institution:
-    """Changes an institution the actor may edit (bureau staff, or its own institute user)."""
-    # Compare with the stored record: a validated form may already have changed the instance.
-    stored = Institution.objects.editable_by(actor).filter(pk=institution.pk).first()
-    if stored is None:
+    """Changes an institution the actor may edit (bureau staff, or its own institute user);
+    the row is re-read under lock and only the changed columns are written."""
+    # A validated form may already have changed `institution`: work on the stored row.
+    record = concurrency.locked(Institution.objects.editable_by(actor), institution.pk)
+    if record is None:
         raise PermissionDenied("无权修改该院所")
+    stored_region = record.region_id
     for name, value in fields.items():
         if name in EDITABLE_FIELDS:
-            setattr(institution, name, value)
-    institution.credit_code = (institution.credit_code or "").strip().upper()
-    institution.full_clean()
-    if institution.region_id != stored.region_id and not can_write_region(
-        actor, institution.region
-    ):
-        raise PermissionDenied(f"无权把院所登记到{institution.region}")
-    institution._history_user = actor
-    institution.save()
-    return institution
+            setattr(record, name, value)
+    record.credit_code = (record.credit_code or "").strip().upper()
+    record.full_clean()
+    if record.region_id != stored_region and not can_write_region(actor, record.region):
+        raise PermissionDenied(f"无权把院所登记到{record.region}")
+    concurrency.save_changed(record, actor=actor)
+    return record

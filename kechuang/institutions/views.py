@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
+from kechuang.core import concurrency
 from kechuang.core.htmx import page_or_fragment
 from kechuang.core.scoping import (
     can_see_contacts,
@@ -77,7 +78,8 @@ def institution_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
         try:
-            services.institution_update(actor=request.user, institution=institution, **changed)
+            with concurrency.unchanged_since(institution, form.version):
+                services.institution_update(actor=request.user, institution=institution, **changed)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

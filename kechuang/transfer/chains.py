@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 
+from kechuang.core import concurrency
 from kechuang.core.models import Region, User
 from kechuang.core.scoping import can_write_region, is_bureau
 from kechuang.enterprises.models import Enterprise
@@ -70,15 +71,15 @@ def chain_save(*, actor: User, chain: IndustryChain | None = None, **fields) -> 
     """Creates a chain, or changes one the actor may edit."""
     chain = chain or IndustryChain()
     if chain.pk:
-        stored = IndustryChain.objects.get(pk=chain.pk)
-        _require_editable(IndustryChain, actor, stored, "产业链")
+        # Work on the stored row, locked: only the fields given are changed and written.
+        chain = concurrency.locked(IndustryChain.objects.all(), chain.pk)
+        _require_editable(IndustryChain, actor, chain, "产业链")
     for name, value in fields.items():
         if name in CHAIN_FIELDS:
             setattr(chain, name, value)
     chain.full_clean()
     _require_write(actor, chain.region, "维护产业链")
-    chain._history_user = actor
-    chain.save()
+    concurrency.save_changed(chain, actor=actor)
     return chain
 
 
@@ -91,6 +92,8 @@ def chain_node_save(
         if chain is None:
             raise ValueError("chain or node is required")
         node = ChainNode(chain=chain)
+    elif node.pk:
+        node = concurrency.locked(ChainNode.objects.select_related("chain"), node.pk)
     chain = node.chain
     _require_editable(IndustryChain, actor, chain, "产业链")
     _require_write(actor, chain.region, "维护产业链")
@@ -106,8 +109,7 @@ def chain_node_save(
             ancestor = ancestor.parent
     if node.parent_id and node.parent.stage != node.stage:
         raise ValidationError({"stage": "位置须与上级环节一致"})
-    node._history_user = actor
-    node.save()
+    concurrency.save_changed(node, actor=actor)
     return node
 
 
@@ -368,8 +370,8 @@ def event_save(*, actor: User, event: MatchmakingEvent | None = None, **fields) 
     """
     event = event or MatchmakingEvent()
     if event.pk:
-        stored = MatchmakingEvent.objects.get(pk=event.pk)
-        _require_editable(MatchmakingEvent, actor, stored, "对接活动")
+        event = concurrency.locked(MatchmakingEvent.objects.all(), event.pk)
+        _require_editable(MatchmakingEvent, actor, event, "对接活动")
     for name, value in fields.items():
         if name in EVENT_FIELDS:
             setattr(event, name, value)
@@ -410,8 +412,7 @@ def event_save(*, actor: User, event: MatchmakingEvent | None = None, **fields) 
     if errors:
         raise ValidationError(errors)
 
-    event._history_user = actor
-    event.save()
+    concurrency.save_changed(event, actor=actor)
     for name, items in related.items():
         getattr(event, name).set(items)
     return event

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 
 from kechuang.core.choices import BUREAU_ROLES, RegionLevel
+from kechuang.core.concurrency import VersionedFormMixin
 from kechuang.core.excel import LabelChoiceField, RegionField
 from kechuang.core.forms import StyledFormMixin
 from kechuang.core.models import Region
@@ -88,7 +89,7 @@ def _chain_fields(form, user) -> None:
 # --- page forms --------------------------------------------------------------------------
 
 
-class DemandForm(StyledFormMixin, forms.ModelForm):
+class DemandForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     enterprise = EnterpriseLookupField(label="提出企业（统一社会信用代码或全称）")
     budget = WanField(label="预算（万元）", required=False)
 
@@ -111,7 +112,7 @@ class DemandForm(StyledFormMixin, forms.ModelForm):
         _chain_fields(self, user)
 
 
-class AchievementForm(StyledFormMixin, forms.ModelForm):
+class AchievementForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     owner_enterprise = EnterpriseLookupField(
         label="完成单位（企业，统一社会信用代码或全称）", required=False
     )
@@ -140,7 +141,7 @@ class AchievementForm(StyledFormMixin, forms.ModelForm):
         _chain_fields(self, user)
 
 
-class ContractForm(StyledFormMixin, forms.ModelForm):
+class ContractForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     amount = WanField(label="合同金额（万元）")
     turnover = WanField(
         label="技术交易额（万元）", help_text="合同金额减去设备、材料等非技术性费用"

@@ -1,7 +1,7 @@
 """Excel specs of technology transfer: demands, achievements and contracts (template, import,
 export). Demands and achievements are keyed on 编号, contracts on 登记编号."""
 
-from kechuang.core import excel
+from kechuang.core import concurrency, excel
 from kechuang.core.choices import RegionLevel
 from kechuang.core.excel import Column, SheetSpec
 from kechuang.core.formatting import mask_name, mask_phone
@@ -23,6 +23,15 @@ from kechuang.transfer.services import may_post_achievement, may_post_demand
 
 def _data(form, names) -> dict:
     return {name: form.cleaned_data.get(name) for name in names if name in form.cleaned_data}
+
+
+def _upsert(model, key: str, form, data: dict, write):
+    """Updates the stored row of the form's key or creates it; a row another import has
+    just created under the same key is updated instead of failing on the unique index."""
+    if form.instance.pk:
+        return write(model.objects.get(pk=form.instance.pk))
+    value = (data.get(key) or "").strip()
+    return concurrency.upsert(lambda: model.objects.filter(**{key: value}).first(), write)
 
 
 def _chain_lookup(user) -> dict:
@@ -141,10 +150,14 @@ class DemandSheet(SheetSpec):
 
     def save(self, form, user):
         data = _data(form, services.DEMAND_FIELDS)
-        if form.instance.pk:
-            stored = Demand.objects.get(pk=form.instance.pk)
-            return services.demand_save(actor=user, demand=stored, **data)
-        return services.demand_save(actor=user, status=form.cleaned_data["status"], **data)
+        status = form.cleaned_data["status"]
+
+        def write(found):
+            if found is not None:
+                return services.demand_save(actor=user, demand=found, **data)
+            return services.demand_save(actor=user, status=status, **data)
+
+        return _upsert(Demand, "code", form, data, write)
 
 
 class AchievementSheet(SheetSpec):
@@ -271,10 +284,11 @@ class AchievementSheet(SheetSpec):
     def save(self, form, user):
         names = [n for n in services.ACHIEVEMENT_FIELDS if n not in ("node",)]
         data = _data(form, names)
-        if form.instance.pk:
-            stored = Achievement.objects.get(pk=form.instance.pk)
-            return services.achievement_save(actor=user, achievement=stored, **data)
-        return services.achievement_save(actor=user, **data)
+
+        def write(found):
+            return services.achievement_save(actor=user, achievement=found, **data)
+
+        return _upsert(Achievement, "code", form, data, write)
 
 
 class ContractSheet(SheetSpec):
@@ -388,10 +402,11 @@ class ContractSheet(SheetSpec):
     def save(self, form, user):
         names = [n for n in ContractImportForm.Meta.fields]
         data = _data(form, names)
-        if form.instance.pk:
-            stored = TechContract.objects.get(pk=form.instance.pk)
-            return services.contract_save(actor=user, contract=stored, **data)
-        return services.contract_save(actor=user, **data)
+
+        def write(found):
+            return services.contract_save(actor=user, contract=found, **data)
+
+        return _upsert(TechContract, "number", form, data, write)
 
 
 DEMAND_SHEET = excel.register(DemandSheet())

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from kechuang.core import clock
+from kechuang.core import clock, concurrency
 from kechuang.core.choices import BUREAU_ROLES, RegionLevel, Role
 from kechuang.core.models import User
 from kechuang.core.scoping import can_write_region, is_bureau, require_editable, require_visible
@@ -102,8 +102,8 @@ LIVE_MATCH = (
 
 def _save(obj, actor: User) -> None:
     obj.full_clean()
-    obj._history_user = actor
-    obj.save()
+    # Only the changed columns: concurrent edits of other fields survive.
+    concurrency.save_changed(obj, actor=actor)
 
 
 def _active(user: User | None) -> bool:

@@ -101,3 +101,35 @@ def test_console_script_exit_codes_and_streams():
     )
     assert (bad.returncode, bad.stdout) == (2, b"")
     assert "st_staff 缺失" in bad.stderr.decode("utf-8")
+
+
+def test_ratios_and_rates_print_unrounded_while_messages_round(tmp_path):
+    from .factories import M, year
+
+    f = facts(employees=90, st_staff=30)
+    f["years"] = [
+        year(2020, sales_revenue=120 * M),
+        year(2021, sales_revenue=100 * M),
+        year(2022, sales_revenue=80 * M, total_income=81 * M),
+    ]
+    code, out, _ = call("hnte-2016", f, tmp_path=tmp_path)
+    assert code == 0
+    result = json.loads(out)
+    rate = result["parts"]["growth_sales"]["rate"]
+    # (100/120 + 80/100) / 2 - 1 = -0.183333…: the JSON keeps every digit a float holds.
+    assert rate == pytest.approx(-0.18333333333333333, abs=1e-15)
+    assert rate != -0.1833
+    assert '"rate": -0.18333333333333' in out
+    staff = next(c for c in result["criteria"] if c["key"] == "st_staff_ratio")
+    assert staff["actual"] == 1 / 3
+    assert "科技人员占比 33.33%（30/90）" in staff["message"]
+
+
+def test_a_failing_ratio_is_never_printed_at_its_limit():
+    from kechuang.eligibility.engine import assess
+
+    # 0.0999…9 (18 nines) is below the 10% limit but its nearest float is 0.1.
+    f = facts(employees=10**18, st_staff=10**17 - 1)
+    staff = next(c for c in assess("hnte-2016", f)["criteria"] if c["key"] == "st_staff_ratio")
+    assert staff["passed"] is False
+    assert staff["actual"] < staff["required"] == 0.1

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from kechuang.core.concurrency import VersionedFormMixin
 from kechuang.core.excel import YesNoField
 from kechuang.core.forms import StyledFormMixin
 from kechuang.core.validators import normalize_credit_code
@@ -9,7 +10,7 @@ from kechuang.enterprises.models import EnterpriseYear
 from kechuang.enterprises.services.annual import FIGURE_FIELDS
 
 
-class EnterpriseYearForm(StyledFormMixin, forms.ModelForm):
+class EnterpriseYearForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     """Add or edit one year on the record page; the year is fixed once entered."""
 
     class Meta:

@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 
 from kechuang.core import clock
+from kechuang.core.concurrency import VersionedFormMixin
 from kechuang.core.excel import LabelChoiceField
 from kechuang.core.forms import StyledFormMixin
 from kechuang.core.models import User
@@ -159,7 +160,7 @@ class VisitForm(StyledFormMixin, forms.ModelForm):
         return data
 
 
-class LadderSettingsForm(StyledFormMixin, forms.ModelForm):
+class LadderSettingsForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = LadderSettings
         fields = LADDER_SETTINGS_FIELDS

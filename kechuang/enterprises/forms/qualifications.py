@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from kechuang.core.concurrency import VersionedFormMixin
 from kechuang.core.forms import StyledFormMixin
 from kechuang.core.models import Region
 from kechuang.core.selectors import townships_visible_to
@@ -15,7 +16,7 @@ from kechuang.enterprises.selectors import qualifications as selectors
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class QualificationForm(StyledFormMixin, forms.ModelForm):
+class QualificationForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     """Add or edit a firm's qualification on its record page; validity is computed."""
 
     class Meta:
@@ -162,7 +163,7 @@ class ImportLookup:
         return found[0] if len(found) == 1 else None
 
 
-class TierForm(StyledFormMixin, forms.ModelForm):
+class TierForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     """A tier a region defines (科技小巨人, 科技领军企业 …); its code is fixed once created."""
 
     class Meta:

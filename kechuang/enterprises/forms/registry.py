@@ -4,6 +4,7 @@ from django import forms
 
 from kechuang.core import reference
 from kechuang.core.choices import RegionLevel, Role
+from kechuang.core.concurrency import VersionedFormMixin
 from kechuang.core.excel import LabelChoiceField, RegionField, YesNoField
 from kechuang.core.forms import StyledFormMixin
 from kechuang.core.models import Region
@@ -13,7 +14,7 @@ from kechuang.enterprises.models import Enterprise
 from kechuang.enterprises.services import EDITABLE_FIELDS
 
 
-class EnterpriseForm(StyledFormMixin, forms.ModelForm):
+class EnterpriseForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     """Create and edit on the record page."""
 
     industry_division = forms.ChoiceField(label="行业（GB/T 4754-2017 大类）")
@@ -70,6 +71,8 @@ class DivisionField(forms.CharField):
 
 class EnterpriseImportForm(EnterpriseForm):
     """One Excel row: townships by name, booleans as 是/否, status by its label."""
+
+    versioned = False
 
     township = RegionField(
         label="乡镇（街道）",

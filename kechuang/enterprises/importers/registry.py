@@ -1,5 +1,6 @@
 """Excel spec of the enterprise registry: template, import, export."""
 
+from kechuang.core import concurrency
 from kechuang.core.choices import RegionLevel, Role
 from kechuang.core.excel import Column, SheetSpec, region_lookup, register, yes_no
 from kechuang.core.formatting import mask_name, mask_phone
@@ -95,9 +96,19 @@ class EnterpriseSheet(SheetSpec):
 
     def save(self, form, user):
         data = {name: form.cleaned_data[name] for name in form.fields}
+
+        def write(found):
+            if found is not None:
+                return services.enterprise_update(actor=user, enterprise=found, **data)
+            return services.enterprise_create(actor=user, **data)
+
         if form.instance.pk:
-            return services.enterprise_update(actor=user, enterprise=form.instance, **data)
-        return services.enterprise_create(actor=user, **data)
+            return write(form.instance)
+        # Another import may register the same credit code meanwhile: then update that row.
+        code = data["credit_code"].strip().upper()
+        return concurrency.upsert(
+            lambda: Enterprise.objects.filter(credit_code=code).first(), write
+        )
 
 
 register(EnterpriseSheet())

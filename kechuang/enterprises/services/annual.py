@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from kechuang.core import concurrency
 from kechuang.core.models import User
 from kechuang.enterprises.models import Enterprise, EnterpriseYear
 
@@ -35,7 +36,9 @@ def enterprise_year_save(
     """
     if not Enterprise.objects.editable_by(actor).filter(pk=enterprise.pk).exists():
         raise PermissionDenied("无权填报该企业的年度数据")
-    record = EnterpriseYear.objects.filter(enterprise=enterprise, year=year).first()
+    record = (
+        EnterpriseYear.objects.select_for_update().filter(enterprise=enterprise, year=year).first()
+    )
     if record is None:
         record = EnterpriseYear(enterprise=enterprise, year=year)
     changed = record.pk is None
@@ -47,6 +50,5 @@ def enterprise_year_save(
             changed = True
     record.full_clean()
     if changed:
-        record._history_user = actor
-        record.save()
+        concurrency.save_changed(record, actor=actor)
     return record

@@ -5,7 +5,7 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from kechuang.core import clock
+from kechuang.core import clock, concurrency
 from kechuang.core.choices import BUREAU_ROLES, RegionLevel, Role
 from kechuang.core.models import Region, User
 from kechuang.core.scoping import is_bureau
@@ -67,8 +67,7 @@ def _check_liaison(liaison: User | None, enterprise: Enterprise) -> None:
 
 def _save(obj, actor: User) -> None:
     obj.full_clean()
-    obj._history_user = actor
-    obj.save()
+    concurrency.save_changed(obj, actor=actor)
 
 
 @transaction.atomic

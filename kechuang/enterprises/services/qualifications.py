@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from kechuang.core import concurrency
 from kechuang.core.models import Region, User
 from kechuang.core.scoping import can_write_region, is_bureau
 from kechuang.enterprises.choices import QualificationSource, TierValidity
@@ -55,7 +56,11 @@ def qualification_save(
         ).first() or Qualification(enterprise=enterprise, source=source)
     else:
         # Compare with the stored record: a validated form may already have changed the instance.
-        qualification = Qualification.objects.select_related("tier").get(pk=qualification.pk)
+        qualification = (
+            Qualification.objects.select_for_update(of=("self",))
+            .select_related("tier")
+            .get(pk=qualification.pk)
+        )
         if qualification.enterprise_id != enterprise.pk:
             raise PermissionDenied("资质不属于该企业")
     values = {
@@ -72,8 +77,7 @@ def qualification_save(
             changed = True
     qualification.full_clean()
     if changed:
-        qualification._history_user = actor
-        qualification.save()
+        concurrency.save_changed(qualification, actor=actor)
     return qualification
 
 
@@ -100,7 +104,8 @@ def tier_save(
     if not (is_bureau(actor) and can_write_region(actor, region)):
         raise PermissionDenied(f"无权为{region}设定资质梯次")
     code = (code or "").strip().lower()
-    tier = Tier.objects.select_related("region").filter(code=code).first()
+    stored = Tier.objects.select_for_update(of=("self",)).select_related("region")
+    tier = stored.filter(code=code).first()
     if tier is not None:
         if tier.region_id is None:
             raise PermissionDenied("全国性资质由国家政策确定，不能修改")
@@ -117,6 +122,5 @@ def tier_save(
     tier.document = document
     tier.is_example = is_example
     tier.full_clean()
-    tier._history_user = actor
-    tier.save()
+    concurrency.save_changed(tier, actor=actor)
     return tier

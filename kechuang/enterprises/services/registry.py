@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from kechuang.core import concurrency
 from kechuang.core.choices import Role
 from kechuang.core.models import User
 from kechuang.core.scoping import can_write_region
@@ -67,22 +68,25 @@ def enterprise_create(*, actor: User, **fields) -> Enterprise:
 
 @transaction.atomic
 def enterprise_update(*, actor: User, enterprise: Enterprise, **fields) -> Enterprise:
-    """Changes a firm the actor may edit; moving it needs write access to the new township."""
-    # Compare with the stored record: a validated form may already have changed the instance.
-    stored = Enterprise.objects.editable_by(actor).filter(pk=enterprise.pk).first()
-    if stored is None:
+    """Changes a firm the actor may edit; moving it needs write access to the new township.
+
+    The stored row is re-read under lock and only the changed columns are written, so
+    concurrent edits of different fields all survive."""
+    # A validated form or serializer may already have changed `enterprise`: work on the row.
+    record = concurrency.locked(Enterprise.objects.editable_by(actor), enterprise.pk)
+    if record is None:
         raise PermissionDenied("无权修改该企业")
+    stored = {name: getattr(record, name) for name in (*OWNER_LOCKED_FIELDS, "township_id")}
     for name, value in _known(fields).items():
-        setattr(enterprise, name, value)
-    enterprise.credit_code = enterprise.credit_code.strip().upper()
+        setattr(record, name, value)
+    record.credit_code = record.credit_code.strip().upper()
     if actor.role == Role.ENTERPRISE:
-        locked = [n for n in OWNER_LOCKED_FIELDS if getattr(enterprise, n) != getattr(stored, n)]
+        locked = [n for n in OWNER_LOCKED_FIELDS if getattr(record, n) != stored[n]]
         if locked:
             labels = "、".join(str(Enterprise._meta.get_field(n).verbose_name) for n in locked)
             raise PermissionDenied(f"企业用户不能修改{labels}，请联系科技局")
-    enterprise.full_clean()
-    if enterprise.township_id != stored.township_id:
-        _check_region(actor, enterprise)
-    enterprise._history_user = actor
-    enterprise.save()
-    return enterprise
+    record.full_clean()
+    if record.township_id != stored["township_id"]:
+        _check_region(actor, record)
+    concurrency.save_changed(record, actor=actor)
+    return record

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from openpyxl import Workbook
 
-from kechuang.core import clock
+from kechuang.core import clock, concurrency
 from kechuang.core.excel import safe_cell
 from kechuang.core.import_views import XLSX
 from kechuang.core.scoping import is_bureau
@@ -158,7 +158,10 @@ def ladder_settings_edit(request):
     form = LadderSettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
         try:
-            services.ladder_settings_save(actor=request.user, region=county, **form.cleaned_data)
+            with concurrency.unchanged_since(form.instance, form.version):
+                services.ladder_settings_save(
+                    actor=request.user, region=county, **form.cleaned_data
+                )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

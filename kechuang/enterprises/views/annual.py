@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
+from kechuang.core import concurrency
 from kechuang.core.scoping import get_editable_or_403
 from kechuang.enterprises.forms.annual import EnterpriseYearForm
 from kechuang.enterprises.models import Enterprise, EnterpriseYear
@@ -15,7 +16,10 @@ def _save(request, form, enterprise, record=None):
     year = record.year if record else form.cleaned_data["year"]
     figures = {name: form.cleaned_data[name] for name in FIGURE_FIELDS}
     try:
-        return enterprise_year_save(actor=request.user, enterprise=enterprise, year=year, **figures)
+        with concurrency.unchanged_since(form.instance, form.version):
+            return enterprise_year_save(
+                actor=request.user, enterprise=enterprise, year=year, **figures
+            )
     except ValidationError as exc:
         form.add_error(None, exc)
         return None

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
-from kechuang.core import clock, excel
+from kechuang.core import clock, concurrency, excel
 from kechuang.core.choices import Role
 from kechuang.core.htmx import page_or_fragment
 from kechuang.core.scoping import get_editable_or_403, get_visible_or_404, is_bureau
@@ -64,9 +64,13 @@ def _qualification_form_page(request, enterprise, qualification=None):
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in QUALIFICATION_FIELDS}
         try:
-            qualification_save(
-                actor=request.user, enterprise=enterprise, qualification=qualification, **fields
-            )
+            with concurrency.unchanged_since(form.instance, form.version):
+                qualification_save(
+                    actor=request.user,
+                    enterprise=enterprise,
+                    qualification=qualification,
+                    **fields,
+                )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -112,7 +116,8 @@ def _tier_form_page(request, tier=None):
         if tier is not None:
             fields["code"] = tier.code
         try:
-            tier_save(actor=request.user, region=form.cleaned_data["region"], **fields)
+            with concurrency.unchanged_since(form.instance, form.version):
+                tier_save(actor=request.user, region=form.cleaned_data["region"], **fields)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

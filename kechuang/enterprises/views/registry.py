@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
-from kechuang.core import excel
+from kechuang.core import concurrency, excel
 from kechuang.core.choices import Role
 from kechuang.core.htmx import page_or_fragment
 from kechuang.core.scoping import (
@@ -86,7 +86,8 @@ def enterprise_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
         try:
-            services.enterprise_update(actor=request.user, enterprise=enterprise, **changed)
+            with concurrency.unchanged_since(enterprise, form.version):
+                services.enterprise_update(actor=request.user, enterprise=enterprise, **changed)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

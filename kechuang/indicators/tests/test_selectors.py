@@ -3,6 +3,7 @@ bottom-up figures computed from the firms' monthly statistics."""
 
 from decimal import Decimal as D
 
+import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -60,21 +61,21 @@ class PublishedFiguresTests(IndicatorTestCase):
         assert row_of(table, "tech_dev_ratio")["value"] == 3.38
         assert row_of(table, "tech_dev_ratio")["display"] == "3.38%"
         share = row_of(table, "mfg_rnd_share")
-        assert (share["value"], share["display"]) == (70.31, "70.31%")
+        assert (share["value"], share["display"]) == (70.3125, "70.31%")
         assert share["yoy"] is None and share["rank"]["by"] == "value"
         assert row_of(table, "rnd_intensity")["value"] is None
 
     def test_target_progress_pace_and_projection(self):
         row = row_of(self.table(), "tech_dev_expense")
         assert row["target"] == 1_190_000_000
-        assert row["progress"] == 28.4
+        assert row["progress"] == pytest.approx(33800 / 1190, rel=1e-15)  # unrounded 28.4033…
         assert (row["pace"], row["ahead"]) == (33.33, False)
         # 3.38亿 × 10亿 ÷ 2.5亿 = 13.52亿
         assert row["projection"] == 1_352_000_000
         assert row["projection_display"] == "13.52亿元"
         assert "上年全年值" in row["projection_method"]
         share = row_of(self.table(), "mfg_rnd_share")
-        assert (share["target"], share["progress"], share["ahead"]) == (100, 70.31, False)
+        assert (share["target"], share["progress"], share["ahead"]) == (100, 70.3125, False)
 
     def test_rank_among_siblings_with_ties_and_missing_data(self):
         row = row_of(self.table(), "tech_dev_expense")
@@ -204,7 +205,7 @@ class BottomUpTests(IndicatorTestCase):
             row_of(
                 selectors.indicator_table(self.staff, self.county, "2023-04"), "hitech_va_share"
             )["value"]
-            == 60.98
+            == pytest.approx(2500 / 41, rel=1e-15)  # unrounded 60.9756…
         )
 
     def test_query_count_with_firm_data_is_pinned(self):

@@ -242,8 +242,9 @@ def rank(side: Side, query: Query, catalog: Catalog, top: int = 10) -> list[dict
                 "id": pk,
                 "code": side.codes[row],
                 "title": side.titles[row],
-                "score": round(float(score[i]), 3),
-                "relevance": round(float(relevance[row]), 3),
+                # Unrounded: pages format them, the service rounds what it stores.
+                "score": float(score[i]),
+                "relevance": float(relevance[row]),
                 "terms": terms,
                 "reasons": reasons,
                 "match_status": status[0] if status else None,

@@ -53,6 +53,13 @@ class MatchCommandTests(CastTestCase):
         self.assertEqual(scores, sorted(scores, reverse=True))
         self.assertIn("同属不锈钢新材料产业链", rows[0]["reasons"])
 
+    def test_json_scores_are_unrounded_and_the_text_rounds_them(self):
+        _, out, _ = self.run_match("--demand", "D01", "--top", "3", "--format", "json")
+        scores = [r["score"] for r in json.loads(out)]
+        self.assertTrue(any(round(s, 3) != s for s in scores), scores)
+        _, text, _ = self.run_match("--demand", "D01", "--top", "3")
+        self.assertIn(f"得分 {scores[0]:.3f}", text)
+
     def test_text_json_and_top(self):
         code, out, _ = self.run_match(
             "--text", "双相不锈钢阀体铸造缩松裂纹", "--top", "2", "--format", "json"

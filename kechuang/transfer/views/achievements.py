@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
+from kechuang.core import concurrency
 from kechuang.core.htmx import page_or_fragment
 from kechuang.core.scoping import (
     can_see_contacts,
@@ -94,9 +95,10 @@ def achievement_edit(request, pk: int):
     form = AchievementForm(request.POST or None, instance=achievement, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.achievement_save(
-                actor=request.user, achievement=achievement, **form.cleaned_data
-            )
+            with concurrency.unchanged_since(achievement, form.version):
+                services.achievement_save(
+                    actor=request.user, achievement=achievement, **form.cleaned_data
+                )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -7,6 +7,8 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from kechuang.core import concurrency
+from kechuang.core.concurrency import VersionedFormMixin
 from kechuang.core.forms import StyledFormMixin
 from kechuang.core.models import Region
 from kechuang.core.scoping import get_visible_or_404
@@ -15,7 +17,7 @@ from kechuang.transfer.choices import ChainStage
 from kechuang.transfer.models import ChainNode, IndustryChain
 
 
-class ChainForm(StyledFormMixin, forms.ModelForm):
+class ChainForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = IndustryChain
         fields = chains.CHAIN_FIELDS
@@ -31,7 +33,7 @@ class ChainForm(StyledFormMixin, forms.ModelForm):
             self.fields["region"].initial = user.region.pk
 
 
-class NodeForm(StyledFormMixin, forms.ModelForm):
+class NodeForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = ChainNode
         fields = chains.NODE_FIELDS
@@ -163,12 +165,13 @@ def _apply(request, chain, action, node_form, firm_form, chain_form, editing):
     url = reverse("transfer:chain_detail", args=[chain.pk])
     try:
         if action == "node" and node_form.is_valid():
-            node = chains.chain_node_save(
-                actor=request.user,
-                chain=chain,
-                node=editing,
-                **{name: node_form.cleaned_data[name] for name in chains.NODE_FIELDS},
-            )
+            with concurrency.unchanged_since(node_form.instance, node_form.version):
+                node = chains.chain_node_save(
+                    actor=request.user,
+                    chain=chain,
+                    node=editing,
+                    **{name: node_form.cleaned_data[name] for name in chains.NODE_FIELDS},
+                )
             messages.success(request, f"环节“{node.name}”已保存")
             return redirect(f"{url}?node={node.pk}")
         if action == "enterprises" and firm_form.is_valid():
@@ -179,7 +182,8 @@ def _apply(request, chain, action, node_form, firm_form, chain_form, editing):
             messages.success(request, f"“{node.name}”的企业已更新")
             return redirect(f"{url}?node={node.pk}")
         if action == "chain" and chain_form.is_valid():
-            chains.chain_save(actor=request.user, chain=chain, **chain_form.cleaned_data)
+            with concurrency.unchanged_since(chain, chain_form.version):
+                chains.chain_save(actor=request.user, chain=chain, **chain_form.cleaned_data)
             messages.success(request, "产业链信息已保存")
             return redirect(url)
     except ValidationError as exc:

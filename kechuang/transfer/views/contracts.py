@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
+from kechuang.core import concurrency
 from kechuang.core.htmx import page_or_fragment
 from kechuang.core.scoping import get_editable_or_403, get_visible_or_404
 from kechuang.transfer import selectors, services
@@ -89,7 +90,8 @@ def contract_edit(request, pk: int):
     form = ContractForm(request.POST or None, instance=contract, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.contract_save(actor=request.user, contract=contract, **form.cleaned_data)
+            with concurrency.unchanged_since(contract, form.version):
+                services.contract_save(actor=request.user, contract=contract, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from kechuang.core import concurrency
 from kechuang.core.htmx import page_or_fragment
 from kechuang.core.scoping import get_editable_or_403, get_visible_or_404
 from kechuang.transfer import selectors, services
@@ -88,7 +89,8 @@ def demand_edit(request, pk: int):
     form = DemandForm(request.POST or None, instance=demand, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.demand_save(actor=request.user, demand=demand, **form.cleaned_data)
+            with concurrency.unchanged_since(demand, form.version):
+                services.demand_save(actor=request.user, demand=demand, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

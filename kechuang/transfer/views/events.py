@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
+from kechuang.core import concurrency
+from kechuang.core.concurrency import VersionedFormMixin
 from kechuang.core.forms import StyledFormMixin
 from kechuang.core.models import Region
 from kechuang.core.scoping import get_editable_or_403, get_visible_or_404
@@ -18,7 +20,7 @@ from kechuang.transfer.views.chains import add_errors
 PAGE_SIZE = 30
 
 
-class EventForm(StyledFormMixin, forms.ModelForm):
+class EventForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     held_on = forms.DateField(
         label="日期",
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -85,7 +87,8 @@ def event_detail(request, pk: int):
 
 def _save(request, form: EventForm, event: MatchmakingEvent | None):
     try:
-        saved = chains.event_save(actor=request.user, event=event, **form.cleaned_data)
+        with concurrency.unchanged_since(form.instance, form.version):
+            saved = chains.event_save(actor=request.user, event=event, **form.cleaned_data)
     except ValidationError as exc:
         add_errors(form, exc)
         return None

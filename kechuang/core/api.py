@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kechuang.core.choices import BUREAU_ROLES, Role
+from kechuang.core.concurrency import VersionedUpdateMixin
 from kechuang.core.models import Region
 
 
@@ -105,6 +106,7 @@ class ScopedSlugRelatedField(_ScopedMixin, serializers.SlugRelatedField):
 
 
 class ServiceViewSet(
+    VersionedUpdateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -201,6 +203,9 @@ _ERRORS = {
 }
 
 
+_STALE = {"detail": "该记录已被他人修改，请刷新后再改"}
+
+
 class KechuangAutoSchema(AutoSchema):
     """Adds the standard error answers (400, 401, 403, 404, 429) to every operation that does
     not declare its own: lists give 404 too, for a page past the end."""
@@ -210,7 +215,10 @@ class KechuangAutoSchema(AutoSchema):
         public = not getattr(self.view, "permission_classes", None) or any(
             getattr(p, "__name__", "") == "AllowAny" for p in self.view.permission_classes
         )
-        for code, (description, schema, example) in _ERRORS.items():
+        errors = dict(_ERRORS)
+        if self._is_versioned_update():
+            errors["412"] = ("记录已被他人修改（If-Match 与当前版本不符）", _DETAIL, _STALE)
+        for code, (description, schema, example) in errors.items():
             if code in responses or (code == "401" and public):
                 continue
             responses[code] = {
@@ -220,6 +228,23 @@ class KechuangAutoSchema(AutoSchema):
                 },
             }
         return responses
+
+    def _is_versioned_update(self) -> bool:
+        return self.method in ("PUT", "PATCH") and isinstance(self.view, VersionedUpdateMixin)
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if self._is_versioned_update():
+            parameters.append(
+                OpenApiParameter(
+                    "If-Match",
+                    str,
+                    OpenApiParameter.HEADER,
+                    required=False,
+                    description="读取记录时响应头 ETag 的值；记录已被他人修改时返回 412",
+                )
+            )
+        return parameters
 
 
 # --- Excel imports over the API ------------------------------------------------------------

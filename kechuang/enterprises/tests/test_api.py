@@ -252,3 +252,22 @@ class EnterpriseApiTest(CastTestCase):
             ),
             (self.township_a, True, "active", credit_code(1)),
         )
+
+
+class EnterpriseApiVersionTest(CastTestCase):
+    def test_a_patch_with_a_stale_if_match_is_refused_and_changes_nothing(self):
+        self.client.force_login(self.staff)
+        url = f"{URL}{self.ent_a.pk}/"
+        etag = self.client.get(url)["ETag"]
+        first = self.client.patch(
+            url, {"address": "鹤城街道一号"}, content_type="application/json", HTTP_IF_MATCH=etag
+        )
+        self.assertEqual(first.status_code, 200, first.content)
+        self.assertNotEqual(first["ETag"], etag)
+        stale = self.client.patch(
+            url, {"address": "鹤城街道二号"}, content_type="application/json", HTTP_IF_MATCH=etag
+        )
+        self.assertEqual(stale.status_code, 412)
+        self.assertEqual(stale.json()["detail"], "该记录已被他人修改，请刷新后再改")
+        self.ent_a.refresh_from_db()
+        self.assertEqual(self.ent_a.address, "鹤城街道一号")

@@ -13,6 +13,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiRespo
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -105,7 +106,22 @@ class ScopedSlugRelatedField(_ScopedMixin, serializers.SlugRelatedField):
 # --- the base viewset ----------------------------------------------------------------------
 
 
+class EditableObjectMixin:
+    """A write to one record (update, or an action on it) is refused with 403 when the caller
+    reads the record but may not change it, before its data is checked; a record the caller
+    may not read is 404 as for every request."""
+
+    def get_object(self):
+        record = super().get_object()
+        if self.request.method not in SAFE_METHODS:
+            manager = type(record)._default_manager
+            if not manager.editable_by(self.request.user).filter(pk=record.pk).exists():
+                raise PermissionDenied("无权修改该记录")
+        return record
+
+
 class ServiceViewSet(
+    EditableObjectMixin,
     VersionedUpdateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

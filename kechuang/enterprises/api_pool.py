@@ -10,7 +10,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kechuang.core import clock
-from kechuang.core.api import ScopedRelatedField, call_service, record_examples
+from kechuang.core.api import (
+    EditableObjectMixin,
+    ScopedRelatedField,
+    call_service,
+    record_examples,
+)
 from kechuang.core.models import Region, User
 from kechuang.enterprises import services
 from kechuang.enterprises.api_ladder import tiers_visible
@@ -140,6 +145,7 @@ POOL_EXAMPLE = {
 
 @extend_schema_view(**record_examples("培育库企业", POOL_EXAMPLE, POOL_BODY, writes=("create",)))
 class PoolEntryViewSet(
+    EditableObjectMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

@@ -12,7 +12,12 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from kechuang.core.api import ScopedRelatedField, call_service, record_examples
+from kechuang.core.api import (
+    EditableObjectMixin,
+    ScopedRelatedField,
+    call_service,
+    record_examples,
+)
 from kechuang.transfer import selectors, services
 from kechuang.transfer.choices import MatchStatus, RejectReason
 from kechuang.transfer.filters import MatchFilter
@@ -87,6 +92,7 @@ MATCH_EXAMPLE = {
 
 @extend_schema_view(**record_examples("匹配对接", MATCH_EXAMPLE))
 class MatchViewSet(
+    EditableObjectMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

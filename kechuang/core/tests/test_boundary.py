@@ -7,6 +7,7 @@ new test code; the public ones are those of `middleware.PUBLIC_URL_NAMES`."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections import Counter
 
@@ -38,8 +39,11 @@ def _text(response) -> str:
     """What a person would read in a response: the page, the JSON or the workbook's cells."""
     content_type = response.get("Content-Type", "")
     if "spreadsheetml" in content_type:
-        header, rows = excel.read_rows(response.content)
-        return " ".join([*header, *(" ".join(cells) for _, cells in rows)])
+        from python_calamine import CalamineWorkbook
+
+        book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+        rows = book.get_sheet_by_index(0).to_python()
+        return " ".join(" ".join(str(cell) for cell in row) for row in rows)
     if getattr(response, "streaming", False):
         return b"".join(response.streaming_content).decode("utf-8", "replace")
     return response.content.decode("utf-8", "replace")

@@ -55,6 +55,8 @@ def environment(var_dir: Path) -> dict[str, str]:
         API_THROTTLE_TOKEN="1000000/min",
         LOGIN_FAILURE_LIMIT="1000000",
         LOGIN_ADDRESS_FAILURE_LIMIT="1000000",
+        # Refused requests are the fuzzer's daily bread: only server errors are logged.
+        LOG_LEVEL="ERROR",
     )
     return env
 

@@ -54,7 +54,8 @@ class TokenObtainView(APIView):
         form = TokenRequestSerializer(data=request.data)
         if not form.is_valid():
             problems = "；".join(
-                f"{form.fields[name].label}：{errors[0]}" for name, errors in form.errors.items()
+                f"{form.fields[name].label}：{errors[0]}" if name in form.fields else str(errors[0])
+                for name, errors in form.errors.items()
             )
             return Response({"detail": problems}, status=status.HTTP_400_BAD_REQUEST)
         data = form.validated_data

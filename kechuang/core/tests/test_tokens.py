@@ -69,6 +69,11 @@ class TokenEndpointTest(CastTestCase):
         self.assertEqual(response.status_code, 400)
         self.assertIn("密码：", response.json()["detail"])
 
+    def test_a_body_that_is_not_an_object_is_a_400_not_a_crash(self):
+        response = self.client.post("/api/token/", "[1, 2]", content_type="application/json")
+        self.assertEqual(response.status_code, 400)
+        self.assertTrue(response.json()["detail"])
+
     def test_behind_a_proxy_the_forwarded_address_is_counted(self):
         rest = settings.REST_FRAMEWORK | {"NUM_PROXIES": 1}
         with self.settings(REST_FRAMEWORK=rest):

@@ -9,6 +9,7 @@ from kechuang.enterprises.api import EnterpriseViewSet
 from kechuang.enterprises.api_annual import EnterpriseYearViewSet
 from kechuang.enterprises.api_ladder import QualificationViewSet, TierViewSet
 from kechuang.enterprises.api_pool import PoolEntryViewSet, PoolFunnelView, VisitViewSet
+from kechuang.indicators import api as indicator_api
 from kechuang.indicators.api import DataValueViewSet, EnterpriseMonthViewSet, TargetViewSet
 from kechuang.institutions.api import InstitutionViewSet
 from kechuang.transfer.api import AchievementViewSet, ContractViewSet, DemandViewSet
@@ -38,6 +39,13 @@ router.register("targets", TargetViewSet, basename="target")
 urlpatterns = [
     path("token/", TokenObtainView.as_view(), name="api-token"),
     path("pool/funnel/", PoolFunnelView.as_view(), name="pool-funnel"),
+    # The dashboard's chart data, for other systems with a token (the pages read the same
+    # views under /indicators/api/ with their session).
+    path("indicators/table/", indicator_api.IndicatorTableView.as_view(), name="indicator-table"),
+    path("indicators/trend/", indicator_api.TrendView.as_view(), name="indicator-trend"),
+    path("indicators/yearly/", indicator_api.YearlyView.as_view(), name="indicator-yearly"),
+    path("indicators/ranking/", indicator_api.RankingView.as_view(), name="indicator-ranking"),
+    path("indicators/children/", indicator_api.ChildrenView.as_view(), name="indicator-children"),
     path("imports/<str:kind>/", ImportView.as_view(), name="import"),
     path("", include(router.urls)),
 ]

@@ -186,6 +186,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "kechuang.core.api.KechuangAutoSchema",
 }
 SPECTACULAR_SETTINGS = {
+    "PREPROCESSING_HOOKS": ["kechuang.core.api.only_api_paths"],
     "TITLE": "科创 Kechuang API",
     "DESCRIPTION": "县级科技局科技创新业务平台接口。所有数据按用户的区域与角色限定可见范围。",
     "VERSION": "1.0.0",

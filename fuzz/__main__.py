@@ -109,6 +109,8 @@ def fuzz(base: str, key: str, args, report: Path) -> tuple[int, dict]:
     ]
     if args.max_time:
         command += ["--max-time", str(args.max_time)]
+    if args.phases:
+        command += ["--phases", args.phases]
     code = subprocess.call(command)
     return code, count(report)
 
@@ -141,6 +143,11 @@ def main() -> int:
     parser.add_argument("--max-examples", type=int, default=25, help="每个接口最多生成的用例数")
     parser.add_argument("--max-time", type=int, default=0, help="每个用户的时间上限（秒）")
     parser.add_argument("--seed", type=int, default=2023, help="随机种子，便于复现")
+    parser.add_argument(
+        "--phases",
+        default="examples,fuzzing,stateful",
+        help="schemathesis 的测试阶段（coverage 阶段逐一尝试边界值，用例很多，需要时加上）",
+    )
     args = parser.parse_args()
 
     var_dir = Path(tempfile.mkdtemp(prefix="kechuang-fuzz-"))

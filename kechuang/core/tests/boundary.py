@@ -200,30 +200,28 @@ def build_outside(cast) -> list[models.Model]:
     }
     made += list(achievements.values())
     demand_x = Demand.objects.get(pk=_pk_base(Demand) + 1)
-    made.append(
-        _make(
-            Match,
-            1,
-            demand=demand_x,
-            achievement=achievements[1],
-            recommended_on=D(2023, 3, 1),
-            terms=[],
-            reasons=[],
-        )
+    match = _make(
+        Match,
+        1,
+        demand=demand_x,
+        achievement=achievements[1],
+        recommended_on=D(2023, 3, 1),
+        terms=[],
+        reasons=[],
     )
+    event = _make(
+        MatchmakingEvent,
+        1,
+        title=f"{TOKEN}对接活动",
+        held_on=D(2023, 3, 1),
+        place="界外",
+        region=county,
+    )
+    made += [match, event]
     made.append(
         _make(MatchFeedback, 1, demand=demand_x, achievement=achievements[1], reason="too_early")
     )
-    made.append(
-        _make(
-            MatchmakingEvent,
-            1,
-            title=f"{TOKEN}对接活动",
-            held_on=D(2023, 3, 1),
-            place="界外",
-            region=county,
-        )
-    )
+    # A contract linking every kind of record, so posting it back tries every link.
     made.append(
         _make(
             TechContract,
@@ -233,6 +231,12 @@ def build_outside(cast) -> list[models.Model]:
             kind="development",
             buyer_name="界外买方",
             seller_name="界外卖方",
+            buyer_enterprise=firms[1],
+            seller_institution=insts[1],
+            demand=demand_x,
+            achievement=achievements[1],
+            match=match,
+            event=event,
             amount=Decimal(100),
             turnover=Decimal(100),
             registered_on=D(2023, 3, 1),

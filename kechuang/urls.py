@@ -16,3 +16,9 @@ urlpatterns = [
     path("imports/", include("kechuang.core.import_urls")),
     path("", include("kechuang.core.urls")),
 ]
+
+# Under /api/ errors answer JSON, as the schema describes; elsewhere the Chinese pages.
+handler400 = "kechuang.core.views.bad_request"
+handler403 = "kechuang.core.views.permission_denied"
+handler404 = "kechuang.core.views.page_not_found"
+handler500 = "kechuang.core.views.server_error"

@@ -12,6 +12,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.views import defaults
 from django.views.decorators.http import require_GET, require_POST
 
 from kechuang.core import selectors, services
@@ -128,6 +129,38 @@ def apitoken_revoke(request, pk: int):
     services.apitoken_revoke(actor=request.user, token=token)
     messages.success(request, f"已撤销令牌“{token.name}”")
     return redirect("core:apitoken_list")
+
+
+# --- error pages: JSON under /api/, where the answer must match the schema ------------------
+
+API_ERRORS = {
+    400: "请求有误",
+    403: "无权进行该操作",
+    404: "未找到。",
+    500: "服务器内部错误，请稍后再试",
+}
+
+
+def _api_error(request, status: int):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": API_ERRORS[status]}, status=status)
+    return None
+
+
+def bad_request(request, exception=None):
+    return _api_error(request, 400) or defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception=None):
+    return _api_error(request, 403) or defaults.permission_denied(request, exception)
+
+
+def page_not_found(request, exception=None):
+    return _api_error(request, 404) or defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    return _api_error(request, 500) or defaults.server_error(request)
 
 
 @require_GET

@@ -6,14 +6,15 @@ from drf_spectacular.utils import extend_schema_view
 from rest_framework import serializers
 
 from kechuang.core.api import ScopedRelatedField, ServiceViewSet, call_service, record_examples
+from kechuang.core.filters import IdFilter, YearFilter
 from kechuang.enterprises import services
 from kechuang.enterprises.models import Enterprise, EnterpriseYear
 from kechuang.enterprises.services.annual import FIGURE_FIELDS
 
 
 class EnterpriseYearFilter(django_filters.FilterSet):
-    enterprise = django_filters.NumberFilter(label="企业", field_name="enterprise_id")
-    year = django_filters.NumberFilter(label="年度")
+    enterprise = IdFilter(label="企业", field_name="enterprise_id")
+    year = YearFilter(label="年度")
 
     class Meta:
         model = EnterpriseYear

@@ -16,6 +16,7 @@ from kechuang.core.api import (
     call_service,
     record_examples,
 )
+from kechuang.core.filters import IdFilter
 from kechuang.core.models import Region, User
 from kechuang.enterprises import services
 from kechuang.enterprises.api_ladder import tiers_visible
@@ -229,8 +230,8 @@ class PoolEntryViewSet(
 
 
 class VisitFilter(django_filters.FilterSet):
-    entry = django_filters.NumberFilter(label="培育对象", field_name="entry_id")
-    enterprise = django_filters.NumberFilter(label="企业", field_name="entry__enterprise_id")
+    entry = IdFilter(label="培育对象", field_name="entry_id")
+    enterprise = IdFilter(label="企业", field_name="entry__enterprise_id")
 
     class Meta:
         model = Visit

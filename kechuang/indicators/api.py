@@ -20,6 +20,7 @@ from kechuang.core.api import (
     linkable_regions,
     record_examples,
 )
+from kechuang.core.filters import IdFilter, YearFilter
 from kechuang.core.models import Region
 from kechuang.core.scoping import is_bureau
 from kechuang.indicators import engine, selectors, services
@@ -141,7 +142,7 @@ class _RegionPeriodFilter(django_filters.FilterSet):
 class DataValueFilter(_RegionPeriodFilter):
     element = django_filters.CharFilter(label="数据项代码", field_name="element__code")
     period = django_filters.CharFilter(label="期间")
-    year = django_filters.NumberFilter(label="年度", field_name="period", method="filter_year")
+    year = YearFilter(label="年度", field_name="period", method="filter_year")
     source = django_filters.ChoiceFilter(label="来源", choices=ValueSource.choices)
 
     class Meta:
@@ -212,7 +213,7 @@ class DataValueViewSet(ServiceViewSet):
 
 class TargetFilter(_RegionPeriodFilter):
     indicator = django_filters.CharFilter(label="指标代码", field_name="indicator__code")
-    year = django_filters.NumberFilter(label="年度")
+    year = YearFilter(label="年度")
 
     class Meta:
         model = Target
@@ -277,7 +278,7 @@ class TargetViewSet(ServiceViewSet):
 
 
 class EnterpriseMonthFilter(django_filters.FilterSet):
-    enterprise = django_filters.NumberFilter(label="企业", field_name="enterprise_id")
+    enterprise = IdFilter(label="企业", field_name="enterprise_id")
     period = django_filters.CharFilter(label="期间")
     township = django_filters.CharFilter(label="乡镇（街道）代码", field_name="township__code")
 

@@ -12,6 +12,7 @@ from kechuang.core.api import (
     linkable_regions,
     record_examples,
 )
+from kechuang.core.filters import IdFilter
 from kechuang.core.models import Region
 from kechuang.enterprises.models import Enterprise
 from kechuang.institutions.models import Institution
@@ -80,7 +81,7 @@ class ChainViewSet(ServiceViewSet):
 
 
 class ChainNodeFilter(django_filters.FilterSet):
-    chain = django_filters.NumberFilter(label="产业链", field_name="chain_id")
+    chain = IdFilter(label="产业链", field_name="chain_id")
     stage = django_filters.CharFilter(label="位置")
 
     class Meta:

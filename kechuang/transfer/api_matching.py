@@ -18,6 +18,7 @@ from kechuang.core.api import (
     call_service,
     record_examples,
 )
+from kechuang.core.filters import IdFilter
 from kechuang.transfer import selectors, services
 from kechuang.transfer.choices import MatchStatus, RejectReason
 from kechuang.transfer.filters import MatchFilter
@@ -166,7 +167,7 @@ class MatchViewSet(
 
 
 class MatchFeedbackFilter(django_filters.FilterSet):
-    demand = django_filters.NumberFilter(label="需求", field_name="demand_id")
+    demand = IdFilter(label="需求", field_name="demand_id")
     reason = django_filters.ChoiceFilter(label="原因", choices=RejectReason.choices)
 
     class Meta:

@@ -45,3 +45,25 @@ class ApiDocsTest(CastTestCase):
         for source in sources:
             self.assertFalse(source.startswith(("http://", "https://", "//")), source)
             self.assertNotIn("cdn", source.lower())
+
+
+class ApiErrorPagesTest(CastTestCase):
+    def test_an_unknown_api_path_answers_json_404(self):
+        self.client.force_login(self.staff)
+        response = self.client.get("/api/chains/-1.5e-308/")
+        self.assertEqual(response.status_code, 404)
+        self.assertEqual(response["Content-Type"], "application/json")
+        self.assertEqual(response.json(), {"detail": "未找到。"})
+        page = self.client.get("/enterprises/no-such-page/")
+        self.assertEqual(page.status_code, 404)
+        self.assertIn("text/html", page["Content-Type"])
+
+    def test_an_id_filter_too_large_for_the_database_is_a_400(self):
+        self.client.force_login(self.staff)
+        for url in (
+            "/api/visits/?enterprise=58814736711101060000",
+            "/api/match-feedback/?demand=-1",
+        ):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 400)

@@ -7,6 +7,7 @@ from django.db.models import Q
 from kechuang.core import clock
 from kechuang.core.concurrency import VersionedFormMixin
 from kechuang.core.excel import LabelChoiceField
+from kechuang.core.filters import YearFilter
 from kechuang.core.forms import StyledFormMixin
 from kechuang.core.models import User
 from kechuang.core.selectors import townships_visible_to
@@ -31,7 +32,7 @@ class PoolEntryFilter(django_filters.FilterSet):
     tier = django_filters.ModelChoiceFilter(
         label="培育目标", queryset=Tier.objects.all(), empty_label="全部"
     )
-    year = django_filters.NumberFilter(label="申报年度")
+    year = YearFilter(label="申报年度")
     township = django_filters.ModelChoiceFilter(
         label="乡镇（街道）",
         field_name="enterprise__township",

@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 
 from kechuang.core.concurrency import VersionedFormMixin
+from kechuang.core.filters import YearFilter
 from kechuang.core.forms import StyledFormMixin
 from kechuang.core.models import Region
 from kechuang.core.selectors import townships_visible_to
@@ -198,7 +199,7 @@ class QualificationFilter(django_filters.FilterSet):
     tier = django_filters.ModelChoiceFilter(
         label="资质", queryset=Tier.objects.none(), empty_label="全部"
     )
-    year = django_filters.NumberFilter(label="年度")
+    year = YearFilter(label="年度")
     township = django_filters.ModelChoiceFilter(
         label="乡镇（街道）",
         queryset=Region.objects.none(),
@@ -208,7 +209,7 @@ class QualificationFilter(django_filters.FilterSet):
     valid_on = django_filters.DateFilter(
         label="有效日期", method="filter_valid_on", widget=DATE_INPUT
     )
-    issued_year = django_filters.NumberFilter(label="发证年度", method="filter_issued_year")
+    issued_year = YearFilter(label="发证年度", method="filter_issued_year")
 
     class Meta:
         model = Qualification

@@ -197,9 +197,8 @@ def main() -> int:
         print()
         for label, code, counts in results:
             verdict = "通过" if code == 0 else f"失败（退出码 {code}）"
-            print(
-                f"{label}：{counts['operations']} 个接口操作，{counts['requests']} 次请求，{verdict}"
-            )
+            operations, requests = counts["operations"], counts["requests"]
+            print(f"{label}：{operations} 个接口操作，{requests} 次请求，{verdict}")
         return max(code for _, code, _ in results)
     finally:
         if server is not None:

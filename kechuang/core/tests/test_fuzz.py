@@ -6,7 +6,9 @@ the schema describes."""
 from __future__ import annotations
 
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -28,6 +30,14 @@ CHECKS = [
 
 
 class FuzzTest(CastTestCase):
+    def setUp(self):
+        # As Django's test client does: requests must not close the test's connection (on
+        # PostgreSQL that would end the test's transaction).
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        self.addCleanup(request_started.connect, close_old_connections)
+        self.addCleanup(request_finished.connect, close_old_connections)
+
     def test_every_operation_answers_as_the_schema_says(self):
         schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
         operations = [result.ok() for result in schema.get_all_operations()]

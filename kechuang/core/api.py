@@ -12,6 +12,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.fields import SkipField
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
@@ -101,6 +102,22 @@ class ScopedSlugRelatedField(_ScopedMixin, serializers.SlugRelatedField):
         "does_not_exist": "对象不存在或无权使用：{value}",
         "invalid": "取值无效",
     }
+
+
+class RelatedTextField(serializers.CharField):
+    """Read-only text of a related record, "" when there is none. (A `default` would do in
+    a full answer, but DRF leaves defaulted fields out of a partial update's answer.)"""
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        try:
+            value = super().get_attribute(instance)
+        except SkipField:
+            return ""
+        return "" if value is None else value
 
 
 # --- the base viewset ----------------------------------------------------------------------

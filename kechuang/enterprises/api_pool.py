@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from kechuang.core import clock
 from kechuang.core.api import (
     EditableObjectMixin,
+    RelatedTextField,
     ScopedRelatedField,
     call_service,
     record_examples,
@@ -95,7 +96,7 @@ class PoolEntrySerializer(serializers.ModelSerializer):
     tier_name = serializers.CharField(source="tier.name", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     liaison = ScopedRelatedField(User, queryset=liaison_choices, required=False, allow_null=True)
-    liaison_name = serializers.CharField(source="liaison.display_name", read_only=True, default="")
+    liaison_name = RelatedTextField(source="liaison.display_name")
 
     class Meta:
         model = PoolEntry
@@ -241,9 +242,7 @@ class VisitFilter(django_filters.FilterSet):
 class VisitSerializer(serializers.ModelSerializer):
     entry = ScopedRelatedField(PoolEntry, write=True)
     enterprise_name = serializers.CharField(source="entry.enterprise.name", read_only=True)
-    recorded_by_name = serializers.CharField(
-        source="recorded_by.display_name", read_only=True, default=""
-    )
+    recorded_by_name = RelatedTextField(source="recorded_by.display_name")
 
     class Meta:
         model = Visit

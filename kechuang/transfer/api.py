@@ -4,6 +4,7 @@ filters and scoping as the list pages; writes go through the services."""
 from rest_framework import serializers
 
 from kechuang.core.api import (
+    RelatedTextField,
     ScopedRelatedField,
     ScopedSlugRelatedField,
     ServiceViewSet,
@@ -40,7 +41,7 @@ class DemandSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     township = serializers.CharField(source="enterprise.township.name", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
-    chain_name = serializers.CharField(source="chain.name", read_only=True, default="")
+    chain_name = RelatedTextField(source="chain.name")
 
     class Meta:
         model = Demand

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from kechuang.core.api import (
     EditableObjectMixin,
+    RelatedTextField,
     ScopedRelatedField,
     call_service,
     record_examples,
@@ -180,9 +181,7 @@ class MatchFeedbackSerializer(serializers.ModelSerializer):
     achievement = ScopedRelatedField(Achievement)
     achievement_title = serializers.CharField(source="achievement.title", read_only=True)
     reason_display = serializers.CharField(source="get_reason_display", read_only=True)
-    created_by_name = serializers.CharField(
-        source="created_by.display_name", read_only=True, default=""
-    )
+    created_by_name = RelatedTextField(source="created_by.display_name")
 
     class Meta:
         model = MatchFeedback

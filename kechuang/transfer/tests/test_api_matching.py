@@ -303,3 +303,13 @@ class EventApiTest(TransferApiTestCase):
                 del event
 
         self.assert_list_queries_constant(self.staff, self.URL, add)
+
+
+class DemandPatchAnswerTest(TransferApiTestCase):
+    def test_a_partial_update_answers_every_field_of_the_record(self):
+        response = self.call(
+            self.staff, "patch", f"/api/demands/{self.demand_a.pk}/", {"title": "新标题"}
+        )
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(response.json()["title"], "新标题")
+        self.assertEqual(response.json()["chain_name"], "")

@@ -126,6 +126,10 @@ class PoolTransitionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
+class PoolNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(allow_blank=True, max_length=500)
+
+
 class PoolAssignSerializer(serializers.Serializer):
     liaison = ScopedRelatedField(User, queryset=liaison_choices, allow_null=True)
 
@@ -226,6 +230,28 @@ class PoolEntryViewSet(
             actor=request.user,
             entry=entry,
             liaison=body.validated_data["liaison"],
+        )
+        return self._answer(entry)
+
+    @extend_schema(
+        request=PoolNoteSerializer,
+        responses=PoolEntrySerializer,
+        examples=[
+            OpenApiExample("备注", value={"note": "研发费用归集待规范"}, request_only=True),
+            OpenApiExample("结果", value=POOL_EXAMPLE, response_only=True),
+        ],
+    )
+    @action(detail=True, methods=["post"])
+    def note(self, request, pk=None):
+        """Replaces the entry's note (备注), as the pool list's import does."""
+        entry = self.get_object()
+        body = PoolNoteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        entry = call_service(
+            services.pool_entry_note_set,
+            actor=request.user,
+            entry=entry,
+            note=body.validated_data["note"],
         )
         return self._answer(entry)
 

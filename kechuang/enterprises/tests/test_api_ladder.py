@@ -195,6 +195,18 @@ class PoolEntryApiTest(LadderApiTestCase):
         self.assertIn("enterprise", response.json())
         self.assertEqual(PoolEntry.objects.count(), 3)
 
+    def test_the_note_is_set_through_the_service_and_refused_to_others(self):
+        url = f"{self.URL}{self.entry_a.pk}/note/"
+        response = self.call(self.liaison_a, "post", url, {"note": "研发费用归集待规范"})
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(response.json()["note"], "研发费用归集待规范")
+        self.entry_a.refresh_from_db()
+        self.assertEqual(self.entry_a.history.latest().history_user, self.liaison_a)
+        self.assertEqual(self.call(self.liaison_b, "post", url, {"note": "x"}).status_code, 404)
+        self.assertEqual(self.call(self.ent_user_a, "post", url, {"note": "x"}).status_code, 403)
+        self.entry_a.refresh_from_db()
+        self.assertEqual(self.entry_a.note, "研发费用归集待规范")
+
     def test_transitions_go_through_the_service(self):
         url = f"{self.URL}{self.entry_a.pk}/transition/"
         response = self.call(self.liaison_a, "post", url, {"status": "coaching", "note": "辅导"})

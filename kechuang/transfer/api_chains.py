@@ -3,7 +3,7 @@ them; chains and events written through transfer.chains (chain_save, event_save)
 
 import django_filters
 from drf_spectacular.utils import extend_schema_view
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 
 from kechuang.core.api import (
     ScopedRelatedField,
@@ -67,8 +67,9 @@ CHAIN_EXAMPLE = {
     )
 )
 class ChainViewSet(ServiceViewSet):
-    """Users who may see the chain's region read it; bureau staff and leaders of the region
-    create and change chains (chain_save). Firm and institute users see no chain."""
+    """Users of the chain's region and of the regions below it read it (a county's chains
+    down to its townships' liaisons and firms); bureau staff and leaders of the region create
+    and change chains (chain_save)."""
 
     serializer_class = ChainSerializer
     service = chains.chain_save
@@ -90,6 +91,8 @@ class ChainNodeFilter(django_filters.FilterSet):
 
 
 class ChainNodeSerializer(serializers.ModelSerializer):
+    chain = ScopedRelatedField(IndustryChain, write=True)
+    parent = ScopedRelatedField(ChainNode, write=True, required=False, allow_null=True)
     chain_name = serializers.CharField(source="chain.name", read_only=True)
     stage_display = serializers.CharField(source="get_stage_display", read_only=True)
 
@@ -107,6 +110,11 @@ class ChainNodeSerializer(serializers.ModelSerializer):
             "sort_order",
         ]
 
+    def validate_chain(self, chain):
+        if self.instance is not None and chain.pk != self.instance.chain_id:
+            raise serializers.ValidationError("环节不能移到另一条产业链")
+        return chain
+
 
 NODE_EXAMPLE = {
     "id": 14,
@@ -121,12 +129,26 @@ NODE_EXAMPLE = {
 }
 
 
-@extend_schema_view(**record_examples("产业链环节", NODE_EXAMPLE))
-class ChainNodeViewSet(viewsets.ReadOnlyModelViewSet):
-    """Users who may see the chain read its links; links are changed on the chain's page."""
+NODE_BODY = {
+    k: v for k, v in NODE_EXAMPLE.items() if k not in ("id", "chain_name", "stage_display")
+}
+
+
+@extend_schema_view(
+    **record_examples(
+        "产业链环节", NODE_EXAMPLE, NODE_BODY, writes=("create", "update", "partial_update")
+    )
+)
+class ChainNodeViewSet(ServiceViewSet):
+    """Users who may see the chain read its links; bureau staff and leaders of the chain's
+    region add and change links (chain_node_save), as on the chain's page."""
 
     serializer_class = ChainNodeSerializer
     filterset_class = ChainNodeFilter
+    service = chains.chain_node_save
+    record_name = "node"
+    may_create = staticmethod(may_write)
+    create_refusal = "无权维护产业链"
 
     def get_queryset(self):
         return ChainNode.objects.visible_to(self.request.user).select_related("chain")

@@ -5,7 +5,13 @@ import datetime
 from kechuang.core.tests.test_api import ApiTestCase
 from kechuang.transfer import chains, services
 from kechuang.transfer.choices import ChainStage, Maturity
-from kechuang.transfer.models import IndustryChain, Match, MatchFeedback, MatchmakingEvent
+from kechuang.transfer.models import (
+    ChainNode,
+    IndustryChain,
+    Match,
+    MatchFeedback,
+    MatchmakingEvent,
+)
 
 DAY = datetime.date(2023, 3, 1)
 
@@ -234,6 +240,27 @@ class ChainApiTest(TransferApiTestCase):
         )
         url = f"/api/chain-nodes/{self.other_node.pk}/"
         self.assertEqual(self.call(self.staff, "get", url).status_code, 404)
+
+    def test_staff_add_and_change_links_through_the_service(self):
+        body = {"chain": self.chain.pk, "name": "阀体铸造", "stage": "midstream"}
+        response = self.call(self.staff, "post", "/api/chain-nodes/", body)
+        self.assertEqual(response.status_code, 201, response.content)
+        node = ChainNode.objects.get(name="阀体铸造")
+        self.assertEqual(node.history.latest().history_user, self.staff)
+        url = f"/api/chain-nodes/{node.pk}/"
+        response = self.call(self.staff, "patch", url, {"keywords": "铸造 阀体"})
+        self.assertEqual(response.status_code, 200, response.content)
+        response = self.call(self.staff, "patch", url, {"chain": self.other_chain.pk})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("chain", response.json())
+        for user in (self.liaison_a, self.ent_user_a):
+            with self.subTest(user=user.username):
+                self.assertEqual(self.call(user, "patch", url, {"name": "x"}).status_code, 403)
+                self.assertEqual(
+                    self.call(user, "post", "/api/chain-nodes/", body).status_code, 403
+                )
+        node.refresh_from_db()
+        self.assertEqual((node.name, node.keywords), ("阀体铸造", "铸造 阀体"))
 
     def test_the_list_query_count_does_not_grow(self):
         def add():

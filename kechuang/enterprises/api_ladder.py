@@ -2,14 +2,17 @@
 the pages; writes through the services."""
 
 from drf_spectacular.utils import extend_schema_view
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 
 from kechuang.core.api import (
     ScopedRelatedField,
+    ScopedSlugRelatedField,
     ServiceViewSet,
     call_service,
+    linkable_regions,
     record_examples,
 )
+from kechuang.core.models import Region
 from kechuang.core.scoping import is_bureau
 from kechuang.enterprises import services
 from kechuang.enterprises.forms.qualifications import QualificationFilter
@@ -30,7 +33,9 @@ def tiers_visible(user):
 
 
 class TierSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    region = ScopedSlugRelatedField(
+        Region, queryset=linkable_regions, slug_field="code", help_text="设定该梯次的区域代码"
+    )
     validity_display = serializers.CharField(source="get_validity_display", read_only=True)
 
     class Meta:
@@ -49,6 +54,32 @@ class TierSerializer(serializers.ModelSerializer):
             "criteria",
             "is_example",
         ]
+        read_only_fields = ["policy"]
+
+    def validate_code(self, code):
+        if self.instance is not None and code != self.instance.code:
+            raise serializers.ValidationError("资质代码设定后不能修改")
+        return code
+
+
+TIER_FIELDS = (
+    "region",
+    "code",
+    "name",
+    "rank",
+    "validity",
+    "validity_years",
+    "criteria",
+    "document",
+    "is_example",
+)
+
+
+def _tier_save(*, actor, tier: Tier | None = None, **fields) -> Tier:
+    """tier_save takes every field of a tier: a partial change keeps the stored ones."""
+    if tier is not None:
+        fields = {**{name: getattr(tier, name) for name in TIER_FIELDS}, **fields}
+    return services.tier_save(actor=actor, **fields)
 
 
 TIER_EXAMPLE = {
@@ -67,13 +98,35 @@ TIER_EXAMPLE = {
 }
 
 
-@extend_schema_view(**record_examples("资质梯次", TIER_EXAMPLE))
-class TierViewSet(viewsets.ReadOnlyModelViewSet):
+TIER_BODY = {
+    "code": "lishui-xiaojuren",
+    "name": "丽水市科技小巨人",
+    "rank": 30,
+    "region": "331100",
+    "validity": "years",
+    "validity_years": 3,
+    "document": "丽科〔2022〕12号",
+    "criteria": "",
+    "is_example": False,
+}
+
+
+@extend_schema_view(
+    **record_examples(
+        "资质梯次", TIER_EXAMPLE, TIER_BODY, writes=("create", "update", "partial_update")
+    )
+)
+class TierViewSet(ServiceViewSet):
     """Every signed-in user: the tiers that apply to their area (national ones and their
-    regions' own); bureau staff also those the regions below them define. Read-only here."""
+    regions' own); bureau staff also those the regions below them define, and define tiers
+    for their region (tier_save). National tiers follow national policy: not editable."""
 
     serializer_class = TierSerializer
     queryset = Tier.objects.none()  # for the schema; get_queryset scopes
+    service = staticmethod(_tier_save)
+    record_name = "tier"
+    may_create = staticmethod(is_bureau)
+    create_refusal = "无权设定资质梯次"
 
     def get_queryset(self):
         return tiers_visible(self.request.user).order_by("rank", "code")

@@ -83,9 +83,36 @@ class TierApiTest(LadderApiTestCase):
         )
         self.assertIn(self.other_tier.pk, self.ids(self.other_staff, self.URL))
 
-    def test_tiers_are_read_only(self):
-        response = self.call(self.staff, "post", self.URL, {"code": "x", "name": "x"})
-        self.assertEqual(response.status_code, 405)
+    def test_staff_define_their_countys_tiers_through_the_service(self):
+        body = {
+            "code": "qingtian-star",
+            "name": "青田县科技之星",
+            "rank": 25,
+            "region": "331121",
+            "validity": "calendar_year",
+        }
+        response = self.call(self.staff, "post", self.URL, body)
+        self.assertEqual(response.status_code, 201, response.content)
+        tier = Tier.objects.get(code="qingtian-star")
+        self.assertEqual(tier.history.latest().history_user, self.staff)
+        url = f"{self.URL}{tier.pk}/"
+        response = self.call(self.staff, "patch", url, {"name": "青田县科技新星"})
+        self.assertEqual(response.status_code, 200, response.content)
+        tier.refresh_from_db()
+        self.assertEqual((tier.name, tier.rank), ("青田县科技新星", 25))
+        self.assertEqual(self.call(self.staff, "patch", url, {"code": "y"}).status_code, 400)
+
+    def test_refusals(self):
+        body = {"code": "x", "name": "x", "rank": 1, "region": "331121", "validity": "years"}
+        for user in (self.liaison_a, self.ent_user_a, self.viewer):
+            with self.subTest(user=user.username):
+                self.assertEqual(self.call(user, "post", self.URL, body).status_code, 403)
+        # A national tier follows national policy; another county's is not even seen.
+        national = self.call(self.staff, "patch", f"{self.URL}{self.hnte.pk}/", {"name": "x"})
+        self.assertEqual(national.status_code, 403)
+        other = self.call(self.staff, "patch", f"{self.URL}{self.other_tier.pk}/", {"name": "x"})
+        self.assertEqual(other.status_code, 404)
+        self.assertFalse(Tier.objects.filter(name="x").exists())
 
 
 class QualificationApiTest(LadderApiTestCase):

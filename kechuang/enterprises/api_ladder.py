@@ -34,7 +34,11 @@ def tiers_visible(user):
 
 class TierSerializer(serializers.ModelSerializer):
     region = ScopedSlugRelatedField(
-        Region, queryset=linkable_regions, slug_field="code", help_text="设定该梯次的区域代码"
+        Region,
+        queryset=linkable_regions,
+        slug_field="code",
+        allow_null=True,
+        help_text="设定该梯次的区域代码；全国性梯次为 null（不能在此设定）",
     )
     validity_display = serializers.CharField(source="get_validity_display", read_only=True)
 

@@ -12,6 +12,9 @@ from simple_history.models import HistoricalRecords
 from kechuang.core.scoping import Scope, ScopedQuerySet
 from kechuang.enterprises.choices import PoolStatus, QualificationSource, TierValidity
 
+# The last year a qualification may be recorded for (validity windows are dates).
+LAST_YEAR = 2100
+
 
 class Tier(models.Model):
     """A rung of the ladder. National tiers (TSME, HNTE) have no region; a region defines its own.
@@ -128,6 +131,9 @@ class Qualification(models.Model):
         return f"{self.enterprise} {self.tier} {self.year}"
 
     def clean(self) -> None:
+        if self.year and not 1990 <= self.year <= LAST_YEAR:
+            # clean() runs even when the field's own check failed: a date needs a real year.
+            raise ValidationError({"year": f"年度应在 1990–{LAST_YEAR} 之间"})
         if self.tier_id and self.year:
             self.valid_from, self.valid_until = self.tier.validity_window(self.year, self.issued_on)
         if self.issued_on and self.year and abs(self.issued_on.year - self.year) > 1:

@@ -397,3 +397,12 @@ class EnterpriseYearApiTest(LadderApiTestCase):
                 enterprise_year_save(actor=self.staff, enterprise=firm, year=2023)
 
         self.assert_list_queries_constant(self.staff, self.URL, add)
+
+
+class QualificationYearTest(LadderApiTestCase):
+    def test_a_year_no_calendar_holds_is_a_400_naming_the_year(self):
+        response = self.call(
+            self.staff, "patch", f"/api/qualifications/{self.qual_a.pk}/", {"year": 7030835}
+        )
+        self.assertEqual(response.status_code, 400, response.content)
+        self.assertIn("year", response.json())

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -18,9 +18,8 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kechuang.core.choices import BUREAU_ROLES, Role
 from kechuang.core.concurrency import VersionedUpdateMixin
-from kechuang.core.models import Region
+from kechuang.core.scoping import linkable_regions  # noqa: F401 (the API links regions by it)
 
 
 def call_service(service, **kwargs):
@@ -34,23 +33,6 @@ def call_service(service, **kwargs):
 
 
 # --- related fields limited to the caller's scope ------------------------------------------
-
-
-def linkable_regions(user) -> QuerySet[Region]:
-    """Regions a user may file records under: their own subtree (see can_write_region);
-    a firm's or institute's user only its own region, so it can send its profile back."""
-    regions = Region.objects.all()
-    if user is None or not user.is_authenticated or not user.is_active:
-        return regions.none()
-    if user.is_superuser:
-        return regions
-    if user.region_id and (user.role in BUREAU_ROLES or user.role == Role.LIAISON):
-        return regions.filter(code__startswith=user.region.prefix)
-    if user.role == Role.ENTERPRISE and user.enterprise_id:
-        return regions.filter(enterprises__pk=user.enterprise_id)
-    if user.role == Role.INSTITUTE and user.institution_id:
-        return regions.filter(institutions__pk=user.institution_id)
-    return regions.none()
 
 
 class _ScopedMixin:

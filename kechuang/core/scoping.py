@@ -189,6 +189,25 @@ def can_write_region(user: User, region: Region | None) -> bool:
     return False
 
 
+def linkable_regions(user) -> models.QuerySet:
+    """Regions a user may file records under: their own subtree (see can_write_region);
+    a firm's or institute's user only its own region, so it can send its profile back."""
+    from kechuang.core.models import Region
+
+    regions = Region.objects.all()
+    if user is None or not user.is_authenticated or not user.is_active:
+        return regions.none()
+    if user.is_superuser:
+        return regions
+    if user.region_id and (user.role in BUREAU_ROLES or user.role == Role.LIAISON):
+        return regions.filter(code__startswith=user.region.prefix)
+    if user.role == Role.ENTERPRISE and user.enterprise_id:
+        return regions.filter(enterprises__pk=user.enterprise_id)
+    if user.role == Role.INSTITUTE and user.institution_id:
+        return regions.filter(institutions__pk=user.institution_id)
+    return regions.none()
+
+
 def can_see_contacts(user: User) -> bool:
     """Whether contact persons and phone numbers are shown unmasked to this user."""
     from kechuang.core.choices import CONTACT_ROLES

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "kechuang.core",
     "kechuang.enterprises",
     "kechuang.institutions",
@@ -129,6 +131,15 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
 IMPORT_UPLOAD_DIR = VAR_DIR / "imports"
+
+# Background jobs: Django's tasks API (the django-tasks backport) with jobs kept in the
+# database, taken by `kechuang db_worker` processes on any machine; no broker.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 # Uploads: files above UPLOAD_MAX_MB are refused before they are read; above
 # FILE_UPLOAD_MAX_MEMORY_SIZE an upload streams to a temporary file rather than memory, and
 # the other fields of a request may hold at most DATA_UPLOAD_MAX_MEMORY_SIZE.

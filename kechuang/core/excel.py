@@ -153,6 +153,13 @@ class SheetSpec:
         """A Chinese reason the user may not write this row, or None."""
         return None
 
+    def begin(self, user, context: dict[str, Any]) -> None:
+        """Called in the import's transaction before its first write (context: what
+        form_kwargs computed for the file); e.g. to start a batch of derived updates."""
+
+    def end(self, user, context: dict[str, Any]) -> None:
+        """Called in the same transaction after the file's last write, before it commits."""
+
     def form_kwargs(self, user) -> dict[str, Any]:
         """Extra arguments of every row's form, computed once per file (lookup tables)."""
         return {}
@@ -505,9 +512,11 @@ def run_import(spec: SheetSpec, content: bytes, user, *, dry_run: bool) -> Impor
         return result
     try:
         with transaction.atomic():
+            spec.begin(user, form_kwargs)
             for outcome in result.rows:
                 if outcome.action != "unchanged":
                     spec.save(outcome.form, user)
+            spec.end(user, form_kwargs)
     except (DatabaseError, ValidationError, PermissionDenied) as exc:
         # A write refused midway (another writer changed the same records, the database
         # stayed busy): the whole file rolled back, reported as an error of the file.

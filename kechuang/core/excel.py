@@ -12,7 +12,7 @@ import struct
 import time
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -20,21 +20,23 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import DatabaseError, models, transaction
 from django.forms.models import model_to_dict
+from django.forms.utils import ErrorDict
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from python_calamine import CalamineWorkbook
 
 from kechuang.core.text import CONTROL, normalize_text
 
-MAX_ROWS = 50_000
+MAX_ROWS = 200_000
 # No sheet spec has more than a few dozen columns; a wider sheet is not one of ours.
 MAX_COLUMNS = 200
 # A 50,000-row export of the widest sheet unpacks to about 60 MB, at ratios below 15:1
-# (measured: bench/uploads.py); anything far beyond that is a zip bomb, not a workbook.
-MAX_UNPACKED_MB = 200
+# (measured: bench/uploads.py), so 200,000 rows to about 240 MB; anything far beyond that
+# is a zip bomb, not a workbook.
+MAX_UNPACKED_MB = 400
 MAX_RATIO = 100
 RATIO_FROM_MB = 5
 MB = 1024 * 1024
@@ -72,6 +74,10 @@ class RowOutcome:
     action: str  # "create", "update", "unchanged"
     changes: list[str] = field(default_factory=list)
     form: forms.ModelForm | None = None
+    # Bulk specs: the validated record, and for an update the values it was read with.
+    instance: models.Model | None = None
+    before: dict[str, Any] | None = None
+    changed: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -143,6 +149,17 @@ class SheetSpec:
 
     def save(self, form: forms.ModelForm, user) -> models.Model:
         raise NotImplementedError
+
+    # A spec with `bulk` set is validated field by field (BulkRowChecker) and written by
+    # save_bulk, given every row to create or update (RowOutcome.instance, .before, .changed).
+    bulk = False
+
+    def save_bulk(self, outcomes: list[RowOutcome], user, batch: str) -> None:
+        raise NotImplementedError
+
+    def undone(self, user, records: dict[str, list]) -> None:
+        """Called in the undo's transaction after an import of this spec was reverted, with
+        the history rows it reverted by model label (e.g. to refresh derived data)."""
 
     def check_rows(self, rows: list[RowOutcome], context: dict[str, Any]) -> list[RowError]:
         """Rules across the file: run on the rows whose forms are valid, before anything is
@@ -234,7 +251,17 @@ def check_size(size: int) -> None:
 
 
 def read_rows(content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header texts and (row number, cell texts) of the first sheet.
+    """Header texts and every (row number, cell texts) of the first sheet."""
+    header, rows, _ = stream_rows(content)
+    rows = list(rows)
+    if not rows:
+        raise ImportFileError("文件中没有数据行：表头（第1行）以下没有填写任何数据")
+    return header, rows
+
+
+def stream_rows(content: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]], int]:
+    """Header texts, the (row number, cell texts) of the first sheet's non-empty rows as they
+    are read, and an estimate of their number (from the sheet's extent).
 
     The file is checked before calamine sees it (size, zip directory, and the row cap
     counted while the sheets' XML streams past), because calamine allocates the whole used
@@ -242,7 +269,7 @@ def read_rows(content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
     come from calamine one at a time, never as one list of the whole range.
     """
     check_size(len(content))
-    inspect_workbook(content)
+    extent = inspect_workbook(content)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
         sheet = workbook.get_sheet_by_index(0)
@@ -255,14 +282,14 @@ def read_rows(content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
     # iter_rows pads the rows above the used range, not the columns to its left.
     lead = [""] * (sheet.start[1] if sheet.start else 0)
     header = [cell_text(v) for v in (lead + first if lead else first)]
-    rows = []
-    for index, raw in enumerate(stream, start=2):
-        cells = [cell_text(v) for v in raw]
-        if any(cells):
-            rows.append((index, lead + cells if lead else cells))
-    if not rows:
-        raise ImportFileError("文件中没有数据行：表头（第1行）以下没有填写任何数据")
-    return header, rows
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        for index, raw in enumerate(stream, start=2):
+            cells = [cell_text(v) for v in raw]
+            if any(cells):
+                yield index, (lead + cells if lead else cells)
+
+    return header, rows(), max(extent - 1, 0)
 
 
 UNREADABLE = "无法读取文件，请上传 .xlsx 格式的 Excel 文件"
@@ -279,17 +306,18 @@ _REFERENCE = re.compile(rb"""\br\s*=\s*["']([A-Za-z]*)([0-9]*)["']""")
 _CHUNK = MB
 
 
-def inspect_workbook(content: bytes) -> None:
+def inspect_workbook(content: bytes) -> int:
     """Refuses a file that is not a zip, unpacks to an implausible size (read from the zip
     directory, then confirmed while unpacking in bounded chunks), or has a sheet with cells
     beyond MAX_ROWS + 1 rows or MAX_COLUMNS columns (any sheet, not only the first).
-    Nothing is held beyond one chunk."""
+    Nothing is held beyond one chunk. Returns the last row of the longest sheet."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
         raise ImportFileError(UNREADABLE) from exc
     _check_directory(members)
+    longest = 0
     for info in members:
         # Every member, not only xl/worksheets/: the workbook's relationships may place a
         # sheet anywhere, and parts that are not sheets hold no row or cell tags.
@@ -298,6 +326,8 @@ def inspect_workbook(content: bytes) -> None:
             _unpack(content, info, sheet)
         except (struct.error, zlib.error) as exc:
             raise ImportFileError(UNREADABLE) from exc
+        longest = max(longest, sheet.row)
+    return longest
 
 
 def _check_directory(members: list[zipfile.ZipInfo]) -> None:
@@ -442,25 +472,111 @@ def _column_positions(spec: SheetSpec, header: list[str]) -> dict[str, int]:
     return {c.field: positions[c.header] for c in spec.columns if c.header in positions}
 
 
-def run_import(spec: SheetSpec, content: bytes, user, *, dry_run: bool) -> ImportResult:
-    """Validates every row; writes all of them in one transaction only if none is bad."""
+# Rows validated per look-up of existing records (and per progress report).
+CHUNK_ROWS = 1000
+Progress = Callable[..., None]
+
+
+def _no_progress(done: int, total: int | None = None, phase: str | None = None) -> None:
+    pass
+
+
+def run_import(
+    spec: SheetSpec,
+    content: bytes,
+    user,
+    *,
+    dry_run: bool,
+    progress: Progress | None = None,
+    batch: str = "",
+) -> ImportResult:
+    """Validates every row; writes all of them in one transaction only if none is bad.
+
+    Rows stream from the file and are validated a thousand at a time: existing records are
+    looked up once per chunk, and a spec with `bulk` set validates field by field with one
+    form per file and writes with bulk statements (core.bulk). `progress(done, total, phase)`
+    hears of the rows done; `batch` tags the history rows the import writes, so it can be
+    undone (core.undo)."""
+    report = progress or _no_progress
     result = ImportResult(kind=spec.kind)
     try:
-        header, rows = read_rows(content)
+        header, rows, estimate = stream_rows(content)
         positions = _column_positions(spec, header)
     except ImportFileError as exc:
         result.errors.append(RowError(0, "", str(exc)))
         return result
 
-    form_kwargs = spec.form_kwargs(user)
-    parsed: list[tuple[int, Any, dict[str, str]]] = []
+    context = spec.form_kwargs(user)
+    checker = BulkRowChecker(spec, context, positions) if spec.bulk else None
     seen: dict[Any, int] = {}
+    done = 0
+    report(0, estimate, "校验数据")
+    try:
+        for chunk in _chunks(rows, CHUNK_ROWS):
+            _check_chunk(spec, chunk, positions, context, user, seen, checker, result)
+            done += len(chunk)
+            report(done, max(done, estimate))
+    except ImportFileError as exc:
+        result.errors.append(RowError(0, "", str(exc)))
+    if done == 0 and not result.errors:
+        result.errors.append(RowError(0, "", "文件中没有数据行：表头（第1行）以下没有填写任何数据"))
+    if result.rows and not spec.bulk:
+        result.errors.extend(spec.check_rows(result.rows, context))
+    result.errors.sort(key=lambda e: e.row)
+    if result.errors or dry_run:
+        return result
+    writes = [o for o in result.rows if o.action != "unchanged"]
+    report(0, len(writes), "写入数据")
+    try:
+        with transaction.atomic(), audit_batch(batch):
+            spec.begin(user, context)
+            if spec.bulk:
+                spec.save_bulk(writes, user, batch)
+            else:
+                for index, outcome in enumerate(writes, start=1):
+                    spec.save(outcome.form, user)
+                    report(index)
+            spec.end(user, context)
+    except (DatabaseError, ValidationError, PermissionDenied) as exc:
+        # A write refused midway (another writer changed the same records, the database
+        # stayed busy): the whole file rolled back, reported as an error of the file.
+        reason = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        message = f"写入时被拒绝（{reason}），可能有其他导入或编辑同时修改了同一记录，请重新导入"
+        result.errors.append(RowError(0, "", message))
+        return result
+    report(len(writes), len(writes))
+    result.committed = True
+    return result
+
+
+def audit_batch(batch: str):
+    from contextlib import nullcontext
+
+    from kechuang.core.audit import batch as tagged
+
+    return tagged(batch) if batch else nullcontext()
+
+
+def _chunks(rows: Iterable, size: int):
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _check_chunk(spec, chunk, positions, context, user, seen, checker, result) -> None:
+    """Validates one chunk of rows into result.rows / result.errors."""
     key_header = spec.key_column.header
-    for row_number, cells in rows:
+    parsed: list[tuple[int, Any, dict[str, str]]] = []
+    for row_number, cells in chunk:
         data = {f: (cells[i] if i < len(cells) else "") for f, i in positions.items()}
         if spec.key_field in data:
             data[spec.key_field] = spec.normalize_key(data[spec.key_field])
-        key = spec.row_key(data, form_kwargs)
+        key = spec.row_key(data, context)
         if key is not None and key in seen:
             result.errors.append(
                 RowError(row_number, key_header, spec.duplicate_message(key, seen[key]))
@@ -470,7 +586,8 @@ def run_import(spec: SheetSpec, content: bytes, user, *, dry_run: bool) -> Impor
             seen[key] = row_number
         parsed.append((row_number, key, data))
 
-    existing = spec.existing(list(seen), form_kwargs)
+    keys = [key for _, key, _ in parsed if key is not None]
+    existing = spec.existing(keys, context) if keys else {}
     editable = set(
         spec.model.objects.editable_by(user)
         .filter(pk__in=[o.pk for o in existing.values()])
@@ -481,16 +598,22 @@ def run_import(spec: SheetSpec, content: bytes, user, *, dry_run: bool) -> Impor
         if instance is not None and instance.pk not in editable:
             result.errors.append(RowError(row_number, key_header, "无权修改该记录"))
             continue
+        shown = spec.describe_key(key) if key is not None else ""
+        if checker is not None:
+            outcome, errors = checker.check(row_number, data, instance, user)
+            if errors:
+                result.errors.extend(errors)
+            else:
+                outcome.key, outcome.label = shown, spec.label(data)
+                result.rows.append(outcome)
+            continue
         form = spec.form_class(
             data=spec.form_data(data, instance, positions),
             instance=instance,
-            **form_kwargs,
+            **context,
         )
         if not form.is_valid():
-            for name, messages in form.errors.items():
-                column = spec.header_of(name) if name != "__all__" else ""
-                for message in messages:
-                    result.errors.append(RowError(row_number, column, message))
+            result.errors.extend(_form_errors(spec, row_number, form.errors))
             continue
         reason = spec.check_permission(form, user)
         if reason:
@@ -502,30 +625,113 @@ def run_import(spec: SheetSpec, content: bytes, user, *, dry_run: bool) -> Impor
             action, changes = "update", [spec.header_of(n) or n for n in form.changed_data]
         else:
             action, changes = "unchanged", []
-        shown = spec.describe_key(key) if key is not None else ""
         result.rows.append(RowOutcome(row_number, shown, spec.label(data), action, changes, form))
 
-    if result.rows:
-        result.errors.extend(spec.check_rows(result.rows, form_kwargs))
-    result.errors.sort(key=lambda e: e.row)
-    if result.errors or dry_run:
-        return result
-    try:
-        with transaction.atomic():
-            spec.begin(user, form_kwargs)
-            for outcome in result.rows:
-                if outcome.action != "unchanged":
-                    spec.save(outcome.form, user)
-            spec.end(user, form_kwargs)
-    except (DatabaseError, ValidationError, PermissionDenied) as exc:
-        # A write refused midway (another writer changed the same records, the database
-        # stayed busy): the whole file rolled back, reported as an error of the file.
-        reason = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        message = f"写入时被拒绝（{reason}），可能有其他导入或编辑同时修改了同一记录，请重新导入"
-        result.errors.append(RowError(0, "", message))
-        return result
-    result.committed = True
-    return result
+
+def _form_errors(spec, row_number: int, errors: dict) -> list[RowError]:
+    found = []
+    for name, messages in errors.items():
+        column = spec.header_of(name) if name != NON_FIELD_ERRORS else ""
+        for message in messages:
+            found.append(RowError(row_number, column, message))
+    return found
+
+
+class BulkRowChecker:
+    """Validates rows as the spec's ModelForm would, without building one per row: the
+    form is built once per file, and each row runs its fields' clean(), the form's
+    clean_<field> hooks and clean(), then the model's field validators and clean().
+    The key's uniqueness is settled by the file-wide look-up, not by a query per row.
+    Columns left out of the file keep the record's values (a new record: the defaults)."""
+
+    def __init__(self, spec: SheetSpec, context: dict[str, Any], positions: dict[str, int]):
+        self.spec = spec
+        self.form = spec.form_class(data={}, **context)
+        self.fields = [(n, f) for n, f in self.form.fields.items() if not f.disabled]
+        self.hooks = {
+            n: getattr(self.form, f"clean_{n}")
+            for n, _ in self.fields
+            if hasattr(self.form, f"clean_{n}")
+        }
+        model = spec.model
+        self.model_fields = {
+            f.name: f for f in model._meta.concrete_fields if f.name in self.form.fields
+        }
+        self.in_file = set(positions)
+        # Model validation of the fields the form sets (as ModelForm._post_clean does).
+        self.exclude = {f.name for f in model._meta.fields if f.name not in self.form.fields}
+        probe = model()
+        unique_checks, _ = probe._get_unique_checks(exclude=self.exclude | {spec.key_field})
+        self.other_unique = bool(unique_checks)
+        self.attnames = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+
+    def check(self, row_number: int, data: dict[str, str], instance, user):
+        form = self.form
+        form.cleaned_data = {}
+        form._errors = ErrorDict()
+        creating = instance is None
+        for name, form_field in self.fields:
+            if name not in self.in_file and not creating:
+                continue  # a column the file leaves out keeps the record's value
+            try:
+                form.cleaned_data[name] = form_field.clean(data.get(name, ""))
+                if name in self.hooks:
+                    form.cleaned_data[name] = self.hooks[name]()
+            except ValidationError as exc:
+                form.add_error(name, exc)
+        try:
+            cleaned = form.clean()
+            if cleaned is not None:
+                form.cleaned_data = cleaned
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        if form._errors:
+            return None, _form_errors(self.spec, row_number, form._errors)
+
+        target = self.spec.model() if creating else instance
+        before = {a: getattr(target, a) for a in self.attnames} if not creating else {}
+        for name, value in form.cleaned_data.items():
+            model_field = self.model_fields.get(name)
+            if model_field is None:
+                continue
+            if creating and name not in self.in_file and model_field.has_default():
+                continue
+            model_field.save_form_data(target, value)
+        try:
+            target.clean_fields(exclude=self.exclude)
+            target.clean()
+            if self.other_unique:
+                target.validate_unique(exclude=self.exclude | {self.spec.key_field})
+        except ValidationError as exc:
+            return None, _form_errors(self.spec, row_number, _message_dict(exc))
+        reason = self.spec.check_permission(form, user)
+        if reason:
+            return None, [RowError(row_number, "", reason)]
+        if creating:
+            return RowOutcome(row_number, "", "", "create", [], instance=target), []
+        changed = [a for a in self.attnames if getattr(target, a) != before[a]]
+        if not changed:
+            return RowOutcome(row_number, "", "", "unchanged", []), []
+        labels = [self._label(a) for a in changed]
+        outcome = RowOutcome(row_number, "", "", "update", labels, instance=target)
+        outcome.before, outcome.changed = before, changed
+        return outcome, []
+
+    def _label(self, attname: str) -> str:
+        name = attname.removesuffix("_id") if attname.endswith("_id") else attname
+        header = self.spec.header_of(name)
+        if header:
+            return header
+        try:
+            return str(self.spec.model._meta.get_field(name).verbose_name)
+        except Exception:
+            return name
+
+
+def _message_dict(exc: ValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {n: [m for e in errors for m in e.messages] for n, errors in exc.error_dict.items()}
+    return {NON_FIELD_ERRORS: exc.messages}
 
 
 def _with_unexported_initial(spec, data, instance, positions) -> dict[str, Any]:

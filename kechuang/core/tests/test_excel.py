@@ -51,7 +51,7 @@ class ReadGuardTest(SimpleTestCase):
                 content = far_cell_xlsx(header)
                 self.assertLess(len(content), 8 * 1024)
                 message = refusal(content)
-                self.assertIn("数据延伸到第 1048576 行（一次最多导入 50000 行数据）", message)
+                self.assertIn("数据延伸到第 1048576 行（一次最多导入 200000 行数据）", message)
                 self.assertIn("数据延伸到第 16384 列（最多 200 列）", message)
 
     def test_a_sheet_stored_outside_xl_worksheets_is_checked_too(self):

@@ -72,9 +72,14 @@ class EnterpriseSheet(SheetSpec):
     ]
 
     masked_fields = {"contact_person": mask_name, "contact_phone": mask_phone}
+    bulk = True
 
     def queryset(self, user):
         return Enterprise.objects.visible_to(user).select_related("township")
+
+    def existing(self, keys, context):
+        found = Enterprise.objects.filter(credit_code__in=keys).select_related("township")
+        return {e.credit_code: e for e in found}
 
     def normalize_key(self, value: str) -> str:
         return normalize_credit_code(value)
@@ -109,6 +114,10 @@ class EnterpriseSheet(SheetSpec):
         return concurrency.upsert(
             lambda: Enterprise.objects.filter(credit_code=code).first(), write
         )
+
+
+    def save_bulk(self, outcomes, user, batch):
+        services.enterprises_import(actor=user, outcomes=outcomes, batch=batch)
 
 
 register(EnterpriseSheet())

@@ -16,4 +16,5 @@ from kechuang.enterprises.services.registry import (  # noqa: F401
     OWNER_LOCKED_FIELDS,
     enterprise_create,
     enterprise_update,
+    enterprises_import,
 )

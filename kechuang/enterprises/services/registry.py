@@ -90,3 +90,29 @@ def enterprise_update(*, actor: User, enterprise: Enterprise, **fields) -> Enter
         _check_region(actor, record)
     concurrency.save_changed(record, actor=actor)
     return record
+
+
+@transaction.atomic
+def enterprises_import(*, actor: User, outcomes, batch: str) -> None:
+    """Writes the validated rows of an enterprise import in bulk (core.bulk): new firms and
+    changed ones, each checked again here against the actor's regions, audited per firm."""
+    from kechuang.core import bulk
+
+    creates = [o.instance for o in outcomes if o.action == "create"]
+    changes = [
+        bulk.Change(o.instance, o.before, o.changed) for o in outcomes if o.action == "update"
+    ]
+    for enterprise in creates:
+        enterprise.credit_code = enterprise.credit_code.strip().upper()
+        _check_region(actor, enterprise)
+    for change in changes:
+        if "township_id" in change.fields:
+            _check_region(actor, change.obj)
+    bulk.create(Enterprise, creates, user=actor, reason=batch)
+    bulk.update(
+        Enterprise,
+        changes,
+        user=actor,
+        reason=batch,
+        queryset=Enterprise.objects.editable_by(actor),
+    )

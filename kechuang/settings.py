@@ -131,6 +131,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
 IMPORT_UPLOAD_DIR = VAR_DIR / "imports"
+# An import of more rows than this runs as a background job, with a progress bar.
+IMPORT_JOB_ROWS = envint("IMPORT_JOB_ROWS", 2000)
 
 # Background jobs: Django's tasks API (the django-tasks backport) with jobs kept in the
 # database, taken by `kechuang db_worker` processes on any machine; no broker.

@@ -291,15 +291,6 @@ class ImportResultSerializer(serializers.Serializer):
     errors = ImportErrorSerializer(many=True)
 
 
-def import_result_json(kind: str, result) -> dict:
-    return {
-        "kind": kind,
-        "committed": result.committed,
-        "summary": result.summary(),
-        "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in result.errors],
-    }
-
-
 _IMPORT_OK = {
     "kind": "enterprises",
     "committed": False,
@@ -373,4 +364,4 @@ class ImportView(APIView):
         result = excel.run_import(
             spec, content, request.user, dry_run=query.validated_data["dry_run"]
         )
-        return Response(import_result_json(kind, result), status=200 if result.ok else 400)
+        return Response(result.as_json(), status=200 if result.ok else 400)

@@ -199,23 +199,25 @@ def record_bulk(model: type[models.Model], items, *, action: str, user, at) -> N
             for attname, value in values.items()
         }
 
-    AuditEvent.objects.bulk_create(
+    from kechuang.core.bulk import insert_rows
+
+    insert_rows(
+        AuditEvent,
         (
-            AuditEvent(
-                at=at,
-                user=user,
-                user_repr=user_repr,
-                action=action,
-                content_type=content_type,
-                object_id=str(instance.pk),
-                object_repr=str(instance)[:200],
-                region_code=_region_code(instance),
-                before=shown(before),
-                after=shown(after),
-            )
+            {
+                "at": at,
+                "user_id": user.pk if user is not None else None,
+                "user_repr": user_repr,
+                "action": action,
+                "content_type_id": content_type.pk,
+                "object_id": str(instance.pk),
+                "object_repr": str(instance)[:200],
+                "region_code": _region_code(instance),
+                "before": shown(before),
+                "after": shown(after),
+            }
             for instance, before, after in items
         ),
-        batch_size=1000,
     )
 
 

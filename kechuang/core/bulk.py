@@ -25,32 +25,108 @@ def tracked_values(obj: models.Model) -> dict[str, Any]:
     return {f.attname: getattr(obj, f.attname) for f in fields if not f.primary_key}
 
 
+_HISTORICAL: dict[type, Any] = {}
+
+
+def historical_model(model: type[models.Model]):
+    """The simple-history model of `model` (None if it keeps none); the descriptor builds a
+    manager on every access, so it is looked up once."""
+    if model not in _HISTORICAL:
+        history = getattr(model, "history", None)
+        _HISTORICAL[model] = getattr(history, "model", None)
+    return _HISTORICAL[model]
+
+
+def _tracked(model: type[models.Model]) -> list[str]:
+    historical = historical_model(model)
+    if historical is None:
+        return [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+    return [f.attname for f in historical.tracked_fields]
+
+
 def _logged(obj: models.Model, values: dict[str, Any]) -> dict[str, Any]:
     """The columns the change log shows: the history's tracked ones."""
-    history = getattr(type(obj), "history", None)
-    if history is None:
-        return values
-    tracked = {f.attname for f in history.model.tracked_fields}
+    tracked = set(_tracked(type(obj)))
     return {k: v for k, v in values.items() if k in tracked}
 
 
-def _history(model: type[models.Model], objs: Sequence, kind: str, *, user, reason, at) -> None:
-    history = getattr(model, "history", None)
-    if history is None or not objs:
-        return
-    historical = history.model
-    historical.objects.bulk_create(
-        (
-            historical(
-                history_date=at,
-                history_user=user,
-                history_change_reason=reason,
-                history_type=kind,
-                **{f.attname: getattr(obj, f.attname) for f in historical.tracked_fields},
+def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> None:
+    """INSERTs rows (attname → value; a column left out takes its default) with one
+    executemany per thousand, without building model instances: for rows nobody reads back
+    (history, change log). The auto primary key is left to the database."""
+    connection = transaction.get_connection(router_db(model))
+    fields = [f for f in model._meta.concrete_fields if not isinstance(f, models.AutoField)]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(model._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    defaults = {f.attname: f.get_default() for f in fields}
+    prepare = [(f.attname, _preparer(f, connection)) for f in fields]
+    batch: list[list] = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            batch.append(
+                [
+                    value if prep is None else prep(value, connection)
+                    for name, prep in prepare
+                    for value in (row[name] if name in row else defaults[name],)
+                ]
             )
-            for obj in objs
-        ),
-        batch_size=BATCH_SIZE,
+            if len(batch) == BATCH_SIZE:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+
+
+# Columns whose Python values both drivers take as they are (sqlite3 with the adapters
+# Django registers, psycopg natively); others go through the field's get_db_prep_save.
+_AS_IS = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "CharField",
+    "DateField",
+    "IntegerField",
+    "PositiveBigIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SlugField",
+    "SmallIntegerField",
+    "TextField",
+}
+
+
+def _preparer(field: models.Field, connection):
+    kind = field.get_internal_type()
+    if kind == "ForeignKey":
+        kind = field.target_field.get_internal_type()
+    return None if kind in _AS_IS else field.get_db_prep_save
+
+
+def router_db(model) -> str:
+    from django.db import router
+
+    return router.db_for_write(model)
+
+
+def _history(model: type[models.Model], objs: Sequence, kind: str, *, user, reason, at) -> None:
+    historical = historical_model(model)
+    if historical is None or not objs:
+        return
+    tracked = _tracked(model)
+    stamp = {
+        "history_date": at,
+        "history_user_id": user.pk if user is not None else None,
+        "history_change_reason": reason,
+        "history_type": kind,
+    }
+    insert_rows(
+        historical,
+        ({**{a: getattr(obj, a) for a in tracked}, **stamp} for obj in objs),
     )
 
 

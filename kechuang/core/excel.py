@@ -102,6 +102,27 @@ class ImportResult:
             "错误": len(self.errors),
         }
 
+    def as_json(self) -> dict[str, Any]:
+        """The machine form every caller prints (CLI, API): kind, committed, summary, errors."""
+        return {
+            "kind": self.kind,
+            "committed": self.committed,
+            "summary": self.summary(),
+            "errors": [
+                {"row": e.row, "column": e.column, "message": e.message} for e in self.errors
+            ],
+        }
+
+    def changed_rows(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """The rows to create or update, as the preview lists them."""
+        from itertools import islice
+
+        rows = islice((r for r in self.rows if r.action != "unchanged"), limit)
+        return [
+            {"row": r.row, "key": r.key, "label": r.label, "action": r.action, "changes": r.changes}
+            for r in rows
+        ]
+
 
 class ImportFileError(ValueError):
     """The file as a whole cannot be read (not Excel, no header, missing columns)."""
@@ -660,6 +681,18 @@ class BulkRowChecker:
         self.in_file = set(positions)
         # Model validation of the fields the form sets (as ModelForm._post_clean does).
         self.exclude = {f.name for f in model._meta.fields if f.name not in self.form.fields}
+        # The model's own field checks, less what the form field already did: its validators
+        # that the form field lacks (e.g. a checksum), and its choices. A foreign key a
+        # ModelChoiceField chose was read from the database for this file, so the model's
+        # check that it exists (a query per row) is left out.
+        self.model_checks = []
+        for name, model_field in self.model_fields.items():
+            form_field = self.form.fields[name]
+            if model_field.is_relation:
+                continue
+            extra = [v for v in model_field.validators if v not in form_field.validators]
+            if extra or model_field.choices:
+                self.model_checks.append((model_field, extra))
         probe = model()
         unique_checks, _ = probe._get_unique_checks(exclude=self.exclude | {spec.key_field})
         self.other_unique = bool(unique_checks)
@@ -698,7 +731,7 @@ class BulkRowChecker:
                 continue
             model_field.save_form_data(target, value)
         try:
-            target.clean_fields(exclude=self.exclude)
+            self._check_fields(target)
             target.clean()
             if self.other_unique:
                 target.validate_unique(exclude=self.exclude | {self.spec.key_field})
@@ -716,6 +749,22 @@ class BulkRowChecker:
         outcome = RowOutcome(row_number, "", "", "update", labels, instance=target)
         outcome.before, outcome.changed = before, changed
         return outcome, []
+
+    def _check_fields(self, target) -> None:
+        errors: dict[str, list] = {}
+        for model_field, validators in self.model_checks:
+            value = getattr(target, model_field.attname)
+            if value in model_field.empty_values:
+                continue
+            try:
+                if model_field.choices:
+                    model_field.validate(value, target)
+                for validator in validators:
+                    validator(value)
+            except ValidationError as exc:
+                errors.setdefault(model_field.name, []).extend(exc.messages)
+        if errors:
+            raise ValidationError(errors)
 
     def _label(self, attname: str) -> str:
         name = attname.removesuffix("_id") if attname.endswith("_id") else attname

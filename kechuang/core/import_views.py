@@ -1,7 +1,5 @@
 """Excel pages shared by every app: template download, import with dry run, export."""
 
-import uuid
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -9,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from kechuang.core import excel
+from kechuang.core import excel, imports
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "pending_imports"
@@ -57,7 +55,8 @@ def export(request, kind: str):
 
 
 def import_upload(request, kind: str):
-    """Whoever may import this kind: upload a file, see the dry run, then confirm."""
+    """Whoever may import this kind: upload a file, see the dry run, then confirm. A file of
+    more than IMPORT_JOB_ROWS rows is checked by a background job, whose page shows progress."""
     spec = _spec_or_404(kind)
     if not spec.can_import(request.user):
         raise PermissionDenied("无权导入该类数据")
@@ -68,7 +67,7 @@ def import_upload(request, kind: str):
             request, "core/import.html", {"spec": spec, "form": UploadForm(), "result": refused}
         )
     form = UploadForm(request.POST or None, request.FILES or None)
-    context = {"spec": spec, "form": form}
+    context = {"spec": spec, "form": form, "threshold": imports.threshold()}
     if request.method == "POST" and form.is_valid():
         excel.remove_abandoned_imports()  # opportunistic: no scheduler needed
         upload = form.cleaned_data["file"]
@@ -76,10 +75,18 @@ def import_upload(request, kind: str):
             context["result"] = _refusal(spec.kind, upload.size)
             return render(request, "core/import.html", context)
         content = upload.read()
+        rows = imports.estimate_rows(content)
+        if rows > imports.threshold():
+            token = imports.store_pending(content)
+            _remember(request, token)
+            job = imports.start(spec, token, request.user, dry_run=True, rows=rows)
+            return redirect("jobs:detail", pk=job.pk)
         result = excel.run_import(spec, content, request.user, dry_run=True)
         context["result"] = result
+        context["rows"] = result.changed_rows(imports.PREVIEW_ROWS)
         if result.ok:
-            context["token"] = _store_pending(request, content)
+            context["token"] = imports.store_pending(content)
+            _remember(request, context["token"])
     return render(request, "core/import.html", context)
 
 
@@ -104,15 +111,20 @@ def _refusal(kind: str, size: int) -> excel.ImportResult:
 
 
 def import_confirm(request, kind: str):
-    """Writes a file whose dry run the same user has just seen."""
+    """Writes a file whose dry run the same user has just seen; the result page (the job's)
+    offers to undo it."""
     spec = _spec_or_404(kind)
     if request.method != "POST" or not spec.can_import(request.user):
         raise PermissionDenied("无权导入该类数据")
-    content = _take_pending(request, request.POST.get("token", ""))
-    if content is None:
+    token = request.POST.get("token", "")
+    if not _take(request, token):
         messages.error(request, "预检结果已失效，请重新上传文件")
         return redirect("imports:upload", kind=kind)
-    result = excel.run_import(spec, content, request.user, dry_run=False)
+    rows = imports.estimate_rows(imports.pending_path(token).read_bytes())
+    if rows > imports.threshold():
+        job = imports.start(spec, token, request.user, dry_run=False, rows=rows)
+        return redirect("jobs:detail", pk=job.pk)
+    job, result = imports.run(spec, token, request.user, dry_run=False)
     if result.committed:
         summary = result.summary()
         messages.success(
@@ -120,27 +132,21 @@ def import_confirm(request, kind: str):
             f"导入完成：新增 {summary['新增']} 条，更新 {summary['更新']} 条，"
             f"无变化 {summary['无变化']} 条",
         )
-        return redirect(spec.list_url)
+        return redirect("jobs:detail", pk=job.pk)
     return render(
         request, "core/import.html", {"spec": spec, "form": UploadForm(), "result": result}
     )
 
 
-def _store_pending(request, content: bytes) -> str:
-    token = uuid.uuid4().hex
-    (excel.pending_dir() / f"{token}.xlsx").write_bytes(content)
+def _remember(request, token: str) -> None:
+    """The pending files this session may confirm (the last five)."""
     request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, [])[-4:], token]
-    return token
 
 
-def _take_pending(request, token: str) -> bytes | None:
+def _take(request, token: str) -> bool:
+    """Whether `token` is a pending file of this session, which it now gives up."""
     tokens = request.session.get(SESSION_KEY, [])
-    if token not in tokens:
-        return None
-    path = excel.pending_dir() / f"{token}.xlsx"
-    if not path.exists():
-        return None
-    content = path.read_bytes()
-    path.unlink()
+    if token not in tokens or not imports.pending_path(token).exists():
+        return False
     request.session[SESSION_KEY] = [t for t in tokens if t != token]
-    return content
+    return True

@@ -57,8 +57,9 @@ def start(kind: str, title: str, user: User | None, params: dict, *, total: int 
     return job
 
 
-def run_now(kind: str, title: str, user: User | None, params: dict) -> Job:
-    """Runs a job in this process at once (small work), recorded like a queued one."""
+def run_now(kind: str, title: str, user: User | None, params: dict, *, progress=None) -> Job:
+    """Runs a job in this process at once (small work, or a command that shows its own
+    progress: `progress(job)` makes the Progress to report to), recorded like a queued one."""
     job = Job.objects.create(
         kind=kind,
         title=title[:200],
@@ -66,7 +67,7 @@ def run_now(kind: str, title: str, user: User | None, params: dict) -> Job:
         region_code=user.region.code if user is not None and user.region_id else "",
         params=params,
     )
-    execute(job)
+    execute(job, progress)
     return job
 
 
@@ -77,14 +78,14 @@ def run_job(job_id: int) -> None:
         execute(job)
 
 
-def execute(job: Job) -> None:
+def execute(job: Job, progress=None) -> None:
     """Runs the job's handler, recording start, end, and an unexpected failure."""
     job.state = Job.State.RUNNING
     job.started_at = timezone.now()
     job.phase = "开始处理"
     job.save(update_fields=["state", "started_at", "phase"])
     try:
-        _HANDLERS[job.kind](job, Progress(job))
+        _HANDLERS[job.kind](job, (progress or Progress)(job))
     except Exception:
         logger.exception("job %s failed", job.pk)
         job.state = Job.State.FAILED

@@ -78,8 +78,16 @@ class EnterpriseSheet(SheetSpec):
         return Enterprise.objects.visible_to(user).select_related("township")
 
     def existing(self, keys, context):
-        found = Enterprise.objects.filter(credit_code__in=keys).select_related("township")
-        return {e.credit_code: e for e in found}
+        # Townships from the file's look-up table, not joined again for every firm.
+        townships = {r.pk: r for r in context["townships"].values()}
+        found = {}
+        for enterprise in Enterprise.objects.filter(credit_code__in=keys):
+            if enterprise.township_id in townships:
+                Enterprise.township.field.set_cached_value(
+                    enterprise, townships[enterprise.township_id]
+                )
+            found[enterprise.credit_code] = enterprise
+        return found
 
     def normalize_key(self, value: str) -> str:
         return normalize_credit_code(value)
@@ -114,7 +122,6 @@ class EnterpriseSheet(SheetSpec):
         return concurrency.upsert(
             lambda: Enterprise.objects.filter(credit_code=code).first(), write
         )
-
 
     def save_bulk(self, outcomes, user, batch):
         services.enterprises_import(actor=user, outcomes=outcomes, batch=batch)

@@ -11,7 +11,7 @@ from django.test import override_settings
 from openpyxl import load_workbook
 
 from kechuang.core import excel
-from kechuang.core.models import AuditEvent
+from kechuang.core.models import AuditEvent, Job
 from kechuang.core.tests.cast import CastTestCase, credit_code, xlsx
 from kechuang.enterprises.choices import EnterpriseStatus
 from kechuang.enterprises.models import Enterprise
@@ -265,7 +265,9 @@ class GoodFileTest(ExcelTestCase):
         response = self.client.post(
             "/imports/enterprises/confirm/", {"token": preview.context["token"]}
         )
-        self.assertRedirects(response, "/enterprises/", fetch_redirect_response=False)
+        job = Job.objects.latest("pk")
+        self.assertRedirects(response, f"/jobs/{job.pk}/")
+        self.assertContains(self.client.get(f"/jobs/{job.pk}/"), "撤销本次导入")
         self.assertEqual(Enterprise.objects.count(), firms + 2)
         created = Enterprise.objects.get(credit_code=credit_code(501))
         self.assertEqual(created.township, self.township_a)

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from kechuang.core.choices import Role
 from kechuang.core.excel import run_import
+from kechuang.core.models import Job
 from kechuang.core.tests.cast import CastTestCase, credit_code, xlsx
 from kechuang.enterprises.choices import POOL_TRANSITIONS, PoolStatus
 from kechuang.enterprises.importers.pool import POOL_SHEET
@@ -513,7 +514,9 @@ class PoolExcelTest(PoolTestCase):
         self.assertContains(response, "新增 1 条")
         token = response.context["token"]
         response = self.client.post("/imports/pool/confirm/", {"token": token})
-        self.assertRedirects(response, "/enterprises/pool/")
+        job = Job.objects.latest("pk")
+        self.assertRedirects(response, f"/jobs/{job.pk}/")
+        self.assertEqual((job.user, job.result["summary"]["新增"]), (self.liaison_b, 1))
         self.assertTrue(PoolEntry.objects.filter(enterprise=self.ent_b, note="页面导入").exists())
         self.client.force_login(self.ent_user_a)
         self.assertEqual(self.client.get("/imports/pool/").status_code, 403)

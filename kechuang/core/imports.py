@@ -270,7 +270,9 @@ def _remove(model, rows, actor: User) -> int:
     objs = list((scoped if scoped is not None else model._base_manager).filter(pk__in=ids))
     if len(objs) != len(ids):
         raise PermissionDenied("无权删除本次导入新增的部分记录")
-    counts = bulk.delete(model, objs, user=actor, reason=audit.current_batch() or "")
+    for obj in objs:
+        obj._history_user = actor
+    counts = bulk.delete(model, objs)
     others = {label: n for label, n in counts.items() if label != model._meta.label and n}
     if others:
         raise ValidationError(

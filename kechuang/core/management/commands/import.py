@@ -7,8 +7,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from kechuang.core import excel
-from kechuang.core.cli import command_user
+from kechuang.core import excel, imports
+from kechuang.core.cli import TerminalProgress, command_user
 
 
 class Command(BaseCommand):
@@ -31,22 +31,14 @@ class Command(BaseCommand):
         except excel.ImportFileError as exc:
             raise CommandError(str(exc), returncode=2) from exc
         actor = command_user(user)
-        result = excel.run_import(spec, content, actor, dry_run=dry_run)
+        # Recorded as a job (its result page can undo it), run here with a progress bar on
+        # a terminal; quiet when stderr is not one.
+        bar = TerminalProgress.factory(self.stderr._out)
+        token = imports.store_pending(content)
+        job, result = imports.run(spec, token, actor, dry_run=dry_run, progress=bar)
+        imports.pending_path(token).unlink(missing_ok=True)  # no confirmation follows here
         if format == "json":
-            self.stdout.write(
-                json.dumps(
-                    {
-                        "kind": kind,
-                        "committed": result.committed,
-                        "summary": result.summary(),
-                        "errors": [
-                            {"row": e.row, "column": e.column, "message": e.message}
-                            for e in result.errors
-                        ],
-                    },
-                    ensure_ascii=False,
-                )
-            )
+            self.stdout.write(json.dumps({**result.as_json(), "job": job.pk}, ensure_ascii=False))
         if result.errors:
             for error in result.errors:
                 self.stderr.write(str(error))
@@ -54,7 +46,7 @@ class Command(BaseCommand):
         if format == "text":
             summary = "，".join(f"{k} {v} 条" for k, v in result.summary().items() if k != "错误")
             verb = "预检通过" if dry_run else "导入完成"
-            self.stdout.write(f"{verb}：{summary}")
+            self.stdout.write(f"{verb}：{summary}（任务 #{job.pk}）")
 
 
 def _read_stdin() -> bytes:

@@ -222,10 +222,11 @@ def _in_transaction(queryset) -> bool:
 
 
 def delete(model: type[models.Model], objs: Iterable[models.Model]) -> dict:
-    """Deletes records (each with its _history_user set) a thousand at a time. Django sends each deleted record's signal, so
-    simple-history writes its history row (tagged with the current audit.batch) and the
-    change log its event, for records deleted with them too. Returns the rows deleted per
-    model (Django's count): a caller that must not take other records along checks it."""
+    """Deletes records (each with its _history_user set) a thousand at a time. Django sends
+    each deleted record's signal, so simple-history writes its history row (tagged with the
+    current audit.batch) and the change log its event, for records deleted with them too.
+    Returns the rows deleted per model (Django's count): a caller that must not take other
+    records along checks it."""
     from django.db.models.deletion import Collector
 
     objs = list(objs)

@@ -221,7 +221,7 @@ class ImportCommandRaceTest(CastTestCase):
         spec = type(excel.get_spec("enterprises"))
         race = IntegrityError("duplicate key value violates unique constraint")
         with (
-            mock.patch.object(spec, "save", side_effect=race),
+            mock.patch.object(spec, "save_bulk", side_effect=race),
             self.assertRaises(CommandError) as caught,
         ):
             call_command("import", "enterprises", str(path), user="staff", stderr=StringIO())

@@ -1,5 +1,9 @@
-"""kechuang demo [--port 8000] [--no-serve] [--force]: migrates, loads the demo data, serves it."""
+"""kechuang demo [--port 8000] [--no-serve] [--force]: migrates, loads the demo data, serves it
+(with one background worker beside the web server)."""
 
+import os
+import subprocess
+import sys
 import unicodedata
 
 from django.conf import settings
@@ -86,4 +90,14 @@ class Command(BaseCommand):
         self.stdout.write("")
         if not no_serve:
             settings.KECHUANG_TODAY = business_day  # this process only serves the demo now
-            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+            # One background worker beside the web server, for imports above the threshold.
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "kechuang", "db_worker", "--no-reload"],
+                env={**os.environ, "KECHUANG_TODAY": business_day},
+            )
+            self.stdout.write(f"后台任务进程已启动（kechuang db_worker，进程号 {worker.pid}）")
+            try:
+                call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+            finally:
+                worker.terminate()
+                worker.wait(timeout=30)

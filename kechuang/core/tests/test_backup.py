@@ -18,6 +18,7 @@ import tempfile
 import zipfile
 from decimal import Decimal
 from pathlib import Path
+from unittest import mock
 
 from django.conf import settings
 from django.core.management import CommandError, call_command
@@ -382,3 +383,49 @@ class ArchiveChecksTest(TemporaryFolderMixin, TestCase):
         self.assertEqual(result.returncode, 1, result.stderr)
         self.assertIn("表 core_region：备份", result.stderr)
         self.assertIn("1 张表的行数与备份不符：core_region", result.stderr)
+
+
+class PostgresClientTest(TestCase):
+    """How pg_dump and pg_restore are found and called (no server needed)."""
+
+    def test_the_password_goes_to_the_environment_never_to_argv(self):
+        settings_dict = {"NAME": "kc", "USER": "kc", "PASSWORD": "s3cret", "HOST": "db"}
+        settings_dict["PORT"], settings_dict["OPTIONS"] = 5433, {"sslmode": "require"}
+        with mock.patch.object(backup.subprocess, "run") as run:
+            run.return_value = subprocess.CompletedProcess([], 0, "", "")
+            backup._run(["pg_dump", "--format=custom"], settings_dict, "pg_dump")
+        argv, env = run.call_args.args[0], run.call_args.kwargs["env"]
+        self.assertNotIn("s3cret", " ".join(argv))
+        self.assertIn("--no-password", argv)
+        self.assertEqual(
+            {k: env[k] for k in ("PGPASSWORD", "PGHOST", "PGPORT", "PGSSLMODE", "PGDATABASE")},
+            {
+                "PGPASSWORD": "s3cret",
+                "PGHOST": "db",
+                "PGPORT": "5433",
+                "PGSSLMODE": "require",
+                "PGDATABASE": "kc",
+            },
+        )
+
+    def test_a_failing_client_is_reported_with_its_last_lines(self):
+        with mock.patch.object(backup.subprocess, "run") as run:
+            run.return_value = subprocess.CompletedProcess([], 1, "", "pg_dump: error: boom\n")
+            with self.assertRaisesMessage(backup.BackupRefused, "pg_dump 执行失败（退出码 1）"):
+                backup._run(["pg_dump"], {"NAME": "kc"}, "pg_dump")
+
+    def test_a_client_older_than_the_server_or_none_at_all_is_refused(self):
+        folder = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, folder, ignore_errors=True)
+        old = folder / "pg_dump"
+        old.write_text("#!/bin/sh\necho 'pg_dump (PostgreSQL) 14.11'\n")
+        old.chmod(0o755)
+        with mock.patch.object(backup.shutil, "which", return_value=str(old)):
+            with self.assertRaisesMessage(backup.BackupRefused, "低于数据库服务器（98）"):
+                backup.pg_client("pg_dump", 98)
+            self.assertEqual(backup.pg_client("pg_dump", 7), str(old))
+        with (
+            mock.patch.object(backup.shutil, "which", return_value=None),
+            self.assertRaisesMessage(backup.BackupRefused, "找不到 pg_dump"),
+        ):
+            backup.pg_client("pg_dump", 98)

@@ -81,17 +81,20 @@ def backup_create(path: str | Path, *, using: str = "default") -> dict:
     path = Path(path).resolve()
     conn = connections[using]
     vendor = _vendor(conn)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=path.parent, prefix=".kechuang-backup-") as staging:
-        staged = Path(staging) / DATABASE_MEMBER[vendor]
-        if vendor == "sqlite":
-            snapshot = _sqlite_snapshot(conn, staged)
-        else:
-            snapshot = _postgres_snapshot(conn, staged)
-        partial = Path(staging) / "archive.zip"
-        skip = {path, Path(staging).resolve()}
-        manifest = _write_archive(partial, vendor, snapshot, skip=skip)
-        os.replace(partial, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=path.parent, prefix=".kechuang-backup-") as staging:
+            staged = Path(staging) / DATABASE_MEMBER[vendor]
+            if vendor == "sqlite":
+                snapshot = _sqlite_snapshot(conn, staged)
+            else:
+                snapshot = _postgres_snapshot(conn, staged)
+            partial = Path(staging) / "archive.zip"
+            skip = {path, Path(staging).resolve()}
+            manifest = _write_archive(partial, vendor, snapshot, skip=skip)
+            os.replace(partial, path)
+    except OSError as exc:
+        raise BackupRefused(f"备份失败，未写出备份文件：{exc.strerror}（{exc.filename}）") from exc
     return manifest
 
 

@@ -307,6 +307,14 @@ class ArchiveChecksTest(TemporaryFolderMixin, TestCase):
                 self.assertEqual(len(content), member["size"])
                 self.assertEqual(backup.hashlib.sha256(content).hexdigest(), member["sha256"])
 
+    def test_a_destination_that_cannot_be_written_is_refused_with_exit_2(self):
+        blocker = self.make_folder() / "file"
+        blocker.write_text("not a folder")
+        with self.assertRaises(CommandError) as caught:
+            call_command("backup", str(blocker / "kechuang.zip"), stdout=io.StringIO())
+        self.assertEqual(caught.exception.returncode, 2)
+        self.assertIn("备份失败，未写出备份文件", str(caught.exception))
+
     def test_an_archive_naming_an_unknown_migration_is_refused_and_changes_nothing(self):
         newer = self.copy(manifest=lambda m: m["migrations"]["core"].append("9999_from_the_future"))
         error = self.restore(newer)

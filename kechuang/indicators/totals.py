@@ -152,6 +152,12 @@ def _upsert_statement(models, column: str, elements: list, ids) -> str:
     key = ", ".join(tcol[name] for name in ("region", "period", "element"))
     targets = ", ".join([key, *(tcol[name] for name in TOTAL_FIELDS)])
     updates = ", ".join(f"{tcol[name]} = excluded.{tcol[name]}" for name in TOTAL_FIELDS)
+    # Rows whose figures did not change are left alone (no new row version to write).
+    differ = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    changed = " OR ".join(
+        f"{q(total._meta.db_table)}.{tcol[name]} {differ} excluded.{tcol[name]}"
+        for name in TOTAL_FIELDS
+    )
     # The SELECT ends in a WHERE, so SQLite reads ON CONFLICT as the upsert, not a join's ON.
     return (
         f"INSERT INTO {q(total._meta.db_table)} ({targets}) "
@@ -163,7 +169,7 @@ def _upsert_statement(models, column: str, elements: list, ids) -> str:
         f"GROUP BY c.{col[column]}, c.{col['period']}) g "
         f"CROSS JOIN {q(element._meta.db_table)} e "
         f"WHERE e.id IN ({_ids_sql(pk for pk, _ in elements)}) "
-        f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
+        f"ON CONFLICT ({key}) DO UPDATE SET {updates} WHERE {changed}"
     )
 
 
@@ -172,13 +178,20 @@ def _delete_stale(models, period: str, counties, townships, element_ids: list[in
     and of elements no longer summed from firms."""
     month, total, _ = models
     rows = total.objects.filter(period=period)
-    if counties is not None:
+    stale = ~Q(element_id__in=element_ids)
+    if counties is None:
+        in_use = month.objects.filter(period=period)
+        stale |= ~Q(region_id__in=in_use.values("county_id")) & ~Q(
+            region_id__in=in_use.values("township_id")
+        )
+    else:
+        # Each level's ids against that level's index of EnterpriseMonth.
         rows = rows.filter(region_id__in=counties | townships)
-    in_use = month.objects.filter(period=period)
-    gone = ~Q(region_id__in=in_use.values("county_id")) & ~Q(
-        region_id__in=in_use.values("township_id")
-    )
-    rows.filter(gone | ~Q(element_id__in=element_ids)).delete()
+        for column, ids in (("county_id", counties), ("township_id", townships)):
+            if ids:
+                in_use = month.objects.filter(period=period, **{f"{column}__in": ids})
+                stale |= Q(region_id__in=ids) & ~Q(region_id__in=in_use.values(column))
+    rows.filter(stale).delete()
 
 
 def _refresh(
@@ -190,7 +203,7 @@ def _refresh(
     models = models or _default_models()
     elements = _elements(models[2])
     element_ids = [pk for pk, _ in elements]
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         for period, (counties, townships) in sorted(periods.items()):
             if counties is not None and not counties | townships:
                 continue
@@ -225,7 +238,7 @@ class TotalsBatch:
     def flush(self) -> None:
         if not self.firms:
             return
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             firms = set().union(*self.firms.values())
             _advisory_locks((FIRM_LOCKS, pk) for pk in firms)
             keys = {
@@ -323,59 +336,38 @@ FIELD_LABELS = {
 
 
 def computed_totals(periods: Iterable[str], counties=None, townships=None) -> dict:
-    """{(region id, period, element id): {field: value}} computed in Python from the firm
-    rows, one period at a time (this period's rows and last year's same period's): what
-    the totals should hold. Regions limited to the given ids (None: all)."""
-    elements = [(pk, text, _parse(text)) for pk, text in _elements(DataElement)]
-    figures = ("revenue", "tech_dev_expense", "value_added")
-    flags = ("manufacturing", "rnd_active", "hitech")
+    """{(region id, period, element id): {field: value}}: what the totals should hold,
+    computed afresh from the firm rows by the selectors' live reference (grouped ORM sums per
+    level, and an inner self-join per period for the comparable pair) — not by the
+    maintenance statements. Regions limited to the given ids (None: all)."""
+    from kechuang.indicators import selectors
+
+    periods = sorted(periods)
+    elements = {pk: (text, _parse(text)) for pk, text in _elements(DataElement)}
+    codes = dict(DataElement.objects.filter(pk__in=list(elements)).values_list("pk", "code"))
+    aggregations = {codes[pk]: agg for pk, (_, agg) in elements.items()}
+    if counties is None:
+        rows = EnterpriseMonth.objects.filter(period__in=periods).order_by()
+        ids = set(rows.values_list("county_id", flat=True).distinct())
+        ids |= set(rows.values_list("township_id", flat=True).distinct())
+    else:
+        ids = counties | townships
+    regions = list(Region.objects.filter(pk__in=ids))
     result: dict[tuple[int, str, int], dict] = {}
+    if not regions or not elements:
+        return result
+    values = selectors.live_bottom_up_many(regions, periods, aggregations)
     for period in periods:
-        rows = EnterpriseMonth.objects.filter(period=period).order_by()
-        if counties is not None:
-            rows = rows.filter(Q(county_id__in=counties) | Q(township_id__in=townships))
-        before_rows = (
-            EnterpriseMonth.objects.filter(
-                period=engine.previous_year(period), enterprise_id__in=rows.values("enterprise_id")
-            )
-            .order_by()
-            .values_list("enterprise_id", *figures)
-        )
-        last = {
-            eid: dict(zip(figures, values, strict=True)) for eid, *values in before_rows.iterator()
-        }
-        groups: dict[int, dict] = {}
-        names = ("enterprise_id", "county_id", "township_id", *figures, *flags)
-        for values in rows.values_list(*names).iterator():
-            row = dict(zip(names, values, strict=True))
-            before = last.get(row["enterprise_id"])
-            for region_id in (row["county_id"], row["township_id"]):
-                group = groups.setdefault(region_id, {"both": 0, "sums": {}})
-                group["both"] += before is not None
-                for pk, _, agg in elements:
-                    sums = group["sums"].setdefault(pk, [Decimal(0), Decimal(0), Decimal(0)])
-                    if not all(row[flag] for flag in agg.flags):
-                        continue
-                    if agg.op == "count":
-                        sums[0] += 1
-                        continue
-                    sums[0] += row[agg.field]
-                    if before is not None:
-                        sums[1] += row[agg.field]
-                        sums[2] += before[agg.field]
-        for region_id, group in groups.items():
-            for pk, text, agg in elements:
-                value, now, then = group["sums"][pk]
-                paired = agg.op == "sum" and group["both"] > 0
+        pairs = selectors.live_comparable_sums(regions, period, aggregations)
+        for region_id, figures in values[period].items():
+            for pk, (text, agg) in elements.items():
+                pair = pairs.get(region_id, {}).get(codes[pk]) if agg.op == "sum" else None
                 result[(region_id, period, pk)] = {
                     "aggregation": text,
-                    "value": value.quantize(CENT),
-                    "comparable_current": now.quantize(CENT) if paired else None,
-                    "comparable_previous": then.quantize(CENT) if paired else None,
+                    "value": figures[codes[pk]].quantize(CENT),
+                    "comparable_current": None if pair is None else pair[0].quantize(CENT),
+                    "comparable_previous": None if pair is None else pair[1].quantize(CENT),
                 }
-    if counties is not None:
-        wanted = counties | townships
-        result = {key: row for key, row in result.items() if key[0] in wanted}
     return result
 
 

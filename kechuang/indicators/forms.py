@@ -149,9 +149,10 @@ class EnterpriseMonthImportForm(forms.ModelForm):
         model = EnterpriseMonth
         fields = ("period", "revenue", "tech_dev_expense", "value_added", "rnd_active", "hitech")
 
-    def __init__(self, *args, enterprises=None, **kwargs):
+    def __init__(self, *args, enterprises=None, totals=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.enterprises = enterprises if enterprises is not None else {}
+        self.totals = totals  # the import's PendingTotals (see importers)
         self.enterprise = None
         for name in ("revenue", "tech_dev_expense", "value_added"):
             self.fields[name].required = False

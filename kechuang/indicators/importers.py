@@ -8,7 +8,7 @@ is written; a file with one bad row writes nothing.
 
 from __future__ import annotations
 
-import threading
+from dataclasses import dataclass
 
 from kechuang.core.excel import Column, RowError, SheetSpec, region_lookup, register, yes_no
 from kechuang.core.scoping import is_bureau
@@ -31,6 +31,14 @@ from kechuang.indicators.services import (
 )
 
 UNIT_NOTE = "、".join(engine.UNITS)
+
+
+@dataclass
+class PendingTotals:
+    """The totals batch of one file being written: set by the sheet's begin(), filled by
+    each save() (the row form carries this object), flushed by end()."""
+
+    batch: TotalsBatch | None = None
 
 
 def _plain(value):
@@ -253,14 +261,20 @@ class EnterpriseMonthSheet(SheetSpec):
         name = data.get("name") or normalize_credit_code(data.get("credit_code", ""))
         return f"{name} {data.get('period', '')}"
 
-    # The file being written (per thread): its bottom-up totals are refreshed once, after the
-    # last row run_import saves in its transaction, not once per row.
-    pending = threading.local()
-
     def form_kwargs(self, user):
         # Firms the user cannot see read as unregistered, so imports reveal nothing.
         visible = Enterprise.objects.visible_to(user).select_related("township")
-        return {"enterprises": {e.credit_code: e for e in visible}}
+        return {"enterprises": {e.credit_code: e for e in visible}, "totals": PendingTotals()}
+
+    def begin(self, user, context):
+        # The file's writes share one batch of totals, refreshed once in end().
+        context["totals"].batch = TotalsBatch()
+
+    def end(self, user, context):
+        pending = context["totals"]
+        batch, pending.batch = pending.batch, None
+        if batch is not None:
+            batch.flush()
 
     def check_permission(self, form, user):
         if not may_write(user, form.enterprise.township):
@@ -281,32 +295,20 @@ class EnterpriseMonthSheet(SheetSpec):
             [o.form.enterprise.pk for o in rows], {o.form.cleaned_data["period"] for o in rows}
         )
         violations = engine.check_rules(facts, rule_elements(), stored)
-        # run_import saves exactly the rows not "unchanged" once nothing is wrong (a file
-        # with errors saves nothing, and the next file starts over here).
-        self.pending.file = context.get("enterprises")
-        self.pending.left = sum(1 for o in rows if o.action != "unchanged")
-        self.pending.batch = TotalsBatch()
         return _violation_errors(violations, where, "")
 
     def save(self, form, user):
         data = form.cleaned_data
         figures = {name: data[name] for name in (*FIRM_ELEMENTS, "rnd_active", "hitech")}
-        pending = self.pending
-        batched = getattr(pending, "file", None) is form.enterprises and pending.left > 0
-        record = write_month(
+        # Outside begin/end (no batch) write_month refreshes the totals itself.
+        return write_month(
             actor=user,
             enterprise=form.enterprise,
             period=data["period"],
             figures=figures,
             check_rules=False,
-            totals=pending.batch if batched else None,
+            totals=getattr(form.totals, "batch", None),
         )
-        if batched:
-            pending.left -= 1
-            if pending.left == 0:
-                pending.batch.flush()
-                pending.file = None
-        return record
 
 
 register(StatsSheet())

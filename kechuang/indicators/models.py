@@ -212,8 +212,9 @@ class RegionPeriodTotal(models.Model):
     """Derived data: a county's or township's bottom-up figure of one element for one period,
     summed from EnterpriseMonth, with the comparable-basis pair of a 'sum' element (this
     year's and last year's sums over the firms present in both years' same period, grouped by
-    where the firm is this year; null when no firm is in both). Written only by
-    services.totals_refresh and the EnterpriseMonth writes, in their transaction; read by
+    where the firm is this year; null when no firm is in both). Written only by totals.py (the
+    TotalsBatch every EnterpriseMonth write and delete flushes in its transaction, and
+    totals_refresh), checked by `kechuang totals --check`; read by
     selectors.bottom_up* and comparable_growth (cities and provinces add up their counties).
     `aggregation` is the element's aggregation the row was computed with, so a changed
     definition is noticed (the selectors then compute that element live). Not audited."""

@@ -480,6 +480,14 @@ def _live_comparable_sums(
     return result
 
 
+def live_comparable_sums(
+    regions, period: str, aggregations: dict[str, Aggregation] | None = None
+) -> dict[int, dict[str, tuple[Decimal, Decimal]]]:
+    """_comparable_sums computed from EnterpriseMonth without the totals (the reference
+    `kechuang totals --check` compares the totals with)."""
+    return _live_comparable_sums(regions, period, aggregations)
+
+
 def comparable_growth(
     regions, period: str, *, aggregations: dict[str, Aggregation] | None = None
 ) -> dict[int, dict[str, Decimal | None]]:

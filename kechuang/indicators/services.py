@@ -5,11 +5,8 @@ the region; never liaisons, viewers, firm or institute users), the model's own v
 (full_clean), and the rules of data/rules.toml against the stored neighbours (the previous
 and next month's cumulative value, the whole a part belongs to). Every write is audited.
 
-The bottom-up totals (RegionPeriodTotal, derived, not audited) are kept here too: every write
-of EnterpriseMonth refreshes, in its transaction, the county and township totals of the
-periods it touches and of next year's same period (whose comparable pair reads this period's
-rows), with one grouped INSERT … SELECT per level and period; `totals_refresh` rebuilds them
-after a bulk load.
+Every write or delete of EnterpriseMonth refreshes, in its transaction, the bottom-up totals
+(RegionPeriodTotal, derived, not audited) through a totals.TotalsBatch; see totals.py.
 """
 
 from __future__ import annotations
@@ -19,11 +16,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 
 from kechuang.core import concurrency
-from kechuang.core.choices import RegionLevel
 from kechuang.core.models import Region, User
 from kechuang.core.scoping import can_write_region, is_bureau
 from kechuang.enterprises.models import Enterprise
@@ -34,9 +30,9 @@ from kechuang.indicators.models import (
     DataValue,
     EnterpriseMonth,
     Indicator,
-    RegionPeriodTotal,
     Target,
 )
+from kechuang.indicators.totals import TotalsBatch, totals_refresh  # noqa: F401 (callers)
 
 # EnterpriseMonth figures, and the data element each one feeds (for the rules).
 FIRM_FIGURES = ("revenue", "tech_dev_expense", "value_added", "rnd_active", "hitech")
@@ -263,8 +259,8 @@ def write_month(
     totals: TotalsBatch | None = None,
 ) -> EnterpriseMonth:
     """enterprise_month_save's body; the import passes check_rules=False because it has run
-    the rules across the whole file already, and a `totals` batch it flushes once after its
-    last row (without one, the totals are refreshed here)."""
+    the rules across the whole file already, and the `totals` batch its begin hook started
+    and its end hook flushes (without one, the totals are refreshed here)."""
     township = enterprise.township
     _require(actor, township, "规上企业月度数据")
     unknown = set(figures) - set(FIRM_FIGURES)
@@ -310,199 +306,40 @@ def _month_row(actor, record, enterprise, period, figures, check_rules) -> Enter
     return record
 
 
-# --- bottom-up totals (derived from EnterpriseMonth) ----------------------------------------
-
-
-def _aggregation_parts(text: str) -> tuple[str, str | None, tuple[str, ...]]:
-    """(op, field, flags) of an element's aggregation text (see selectors.parse_aggregation)."""
-    from kechuang.indicators.selectors import parse_aggregation
-
-    agg = parse_aggregation(text)
-    return agg.op, agg.field, agg.flags
-
-
-def _ids_sql(ids) -> str:
-    return ", ".join(str(int(pk)) for pk in sorted(ids))
-
-
-def _refresh_statement(models, column: str, elements: list, ids) -> str:
-    """INSERT … SELECT of one level's totals ('county_id' or 'township_id' of EnterpriseMonth)
-    for one period (params: last year's period, the period), over the regions `ids` (all when
-    None): one grouped pass with a left self-join on last year's row of the same firm, turned
-    into one row per element by a cross join with the elements."""
-    month, total, element = models
-    q = connection.ops.quote_name
-    col = {f.name: q(f.column) for f in month._meta.concrete_fields}
-    tcol = {f.name: q(f.column) for f in total._meta.concrete_fields}
-    selects, values, current, previous = ["COUNT(p.id) AS n"], [], [], []
-    for i, (pk, text) in enumerate(elements):
-        op, field, flags = _aggregation_parts(text)
-        condition = " AND ".join(f"c.{col[flag]}" for flag in flags)
-        if op == "count":
-            selects.append(
-                f"COUNT(CASE WHEN {condition} THEN c.id END) AS v{i}"
-                if condition
-                else f"COUNT(c.id) AS v{i}"
-            )
-        else:
-            both = "p.id IS NOT NULL" + (f" AND {condition}" if condition else "")
-            selects.append(
-                f"SUM(CASE WHEN {condition} THEN c.{col[field]} ELSE 0 END) AS v{i}"
-                if condition
-                else f"SUM(c.{col[field]}) AS v{i}"
-            )
-            selects.append(f"SUM(CASE WHEN {both} THEN c.{col[field]} ELSE 0 END) AS c{i}")
-            selects.append(f"SUM(CASE WHEN {both} THEN p.{col[field]} ELSE 0 END) AS p{i}")
-            current.append(f"WHEN {int(pk)} THEN g.c{i}")
-            previous.append(f"WHEN {int(pk)} THEN g.p{i}")
-        values.append(f"WHEN {int(pk)} THEN g.v{i}")
-
-    def pair(cases):
-        if not cases:
-            return "NULL"
-        return f"CASE WHEN g.n > 0 THEN CASE e.id {' '.join(cases)} END END"
-
-    where = f" AND c.{col[column]} IN ({_ids_sql(ids)})" if ids is not None else ""
-    table = q(month._meta.db_table)
-    targets = ", ".join(
-        tcol[name]
-        for name in (
-            "region",
-            "period",
-            "element",
-            "aggregation",
-            "value",
-            "comparable_current",
-            "comparable_previous",
-        )
-    )
-    return (
-        f"INSERT INTO {q(total._meta.db_table)} ({targets}) "
-        f"SELECT g.rid, g.period, e.id, e.aggregation, CASE e.id {' '.join(values)} END, "
-        f"{pair(current)}, {pair(previous)} FROM ("
-        f"SELECT c.{col[column]} AS rid, c.{col['period']} AS period, {', '.join(selects)} "
-        f"FROM {table} c LEFT JOIN {table} p ON p.{col['enterprise']} = c.{col['enterprise']} "
-        f"AND p.{col['period']} = %s WHERE c.{col['period']} = %s{where} "
-        f"GROUP BY c.{col[column]}, c.{col['period']}) g "
-        f"CROSS JOIN {q(element._meta.db_table)} e "
-        f"WHERE e.id IN ({_ids_sql(pk for pk, _ in elements)})"
-    )
-
-
-def _default_models():
-    return EnterpriseMonth, RegionPeriodTotal, DataElement
-
-
-def _refresh(periods: dict[str, tuple[set | None, set | None]], models=None) -> None:
-    """Recomputes the totals of {period: (county ids, township ids)} (None: every region of
-    that level): delete, then one INSERT … SELECT per level."""
-    models = models or _default_models()
-    month, total, element = models
-    elements = [
-        (pk, text)
-        for pk, text in element.objects.exclude(aggregation="")
-        # 'contracts:…' elements are summed from the transfer app's contracts, not firm months.
-        .exclude(aggregation__startswith="contracts:")
-        .values_list("pk", "aggregation")
-    ]
-    with connection.cursor() as cursor:
-        for period, (counties, townships) in sorted(periods.items()):
-            if counties is not None and townships is not None and not counties | townships:
-                continue
-            stale = total.objects.filter(period=period)
-            if counties is not None and townships is not None:
-                stale = stale.filter(region_id__in=counties | townships)
-            stale.delete()
-            if not elements:
-                continue
-            last_year = engine.previous_year(period)
-            for column, ids in (("county", counties), ("township", townships)):
-                if ids is not None and not ids:
-                    continue
-                sql = _refresh_statement(models, column, elements, ids)
-                cursor.execute(sql, [last_year, period])
-
-
-def _next_year(period: str) -> str:
-    year, month = engine.parse_period(period)
-    return engine.make_period(year + 1, month)
-
-
-class TotalsBatch:
-    """The EnterpriseMonth writes of one transaction whose totals are still to refresh:
-    add() each written row (its period, firm and the county and township ids it had and has),
-    then flush() once — set-based, whatever the number of rows."""
-
-    def __init__(self):
-        self.counties: dict[str, set[int]] = {}
-        self.townships: dict[str, set[int]] = {}
-        self.firms: dict[str, set[int]] = {}
-
-    def add(self, period: str, enterprise_id: int, counties, townships) -> None:
-        self.counties.setdefault(period, set()).update(r for r in counties if r is not None)
-        self.townships.setdefault(period, set()).update(r for r in townships if r is not None)
-        self.firms.setdefault(period, set()).add(enterprise_id)
-
-    def flush(self) -> None:
-        if not self.firms:
-            return
-        keys = {
-            period: (set(self.counties.get(period, ())), set(self.townships.get(period, ())))
-            for period in self.firms
-        }
-        # Next year's same period: its comparable pair reads this period's rows, grouped by
-        # where those firms are next year.
-        condition = Q()
-        for period, firms in self.firms.items():
-            condition |= Q(period=_next_year(period), enterprise_id__in=firms)
-        later = EnterpriseMonth.objects.filter(condition).order_by()
-        for period, county_id, township_id in later.values_list(
-            "period", "county_id", "township_id"
-        ).distinct():
-            counties, townships = keys.setdefault(period, (set(), set()))
-            counties.add(county_id)
-            townships.add(township_id)
-        _refresh(keys)
-        self.counties.clear()
-        self.townships.clear()
-        self.firms.clear()
-
-
 @transaction.atomic
-def totals_refresh(periods: Iterable[str] | None = None, regions=None, *, models=None) -> int:
-    """Rebuilds the bottom-up totals from EnterpriseMonth — after a bulk load, or after an
-    element's aggregation changed — for the given periods (default: every period with firm
-    rows or totals) and regions (Regions or codes; a county brings its townships, a city or
-    province its counties and their townships; default: all). Idempotent. Returns the number
-    of periods refreshed. `models` (EnterpriseMonth, RegionPeriodTotal, DataElement) lets a
-    migration pass its historical models."""
-    models = models or _default_models()
-    month, total, _ = models
-    if periods is None:
-        periods = set(month.objects.order_by().values_list("period", flat=True).distinct())
-        periods |= set(total.objects.order_by().values_list("period", flat=True).distinct())
-    periods = sorted(set(periods))
-    counties = townships = None
-    if regions is not None:
-        counties, townships = set(), set()
-        codes = [r.code if isinstance(r, Region) else str(r) for r in regions]
-        for code in codes:
-            region = Region.objects.get(code=code)
-            if region.level == RegionLevel.TOWNSHIP:
-                townships.add(region.pk)
-                continue
-            if region.level == RegionLevel.COUNTY:
-                counties.add(region.pk)
-            else:
-                counties |= set(
-                    Region.objects.filter(
-                        code__startswith=region.prefix, level=RegionLevel.COUNTY
-                    ).values_list("pk", flat=True)
-                )
-        townships |= set(
-            Region.objects.filter(parent_id__in=counties, level=RegionLevel.TOWNSHIP).values_list(
-                "pk", flat=True
-            )
-        )
-    _refresh({period: (counties, townships) for period in periods}, models)
-    return len(periods)
+def enterprise_month_delete(*, actor: User, month: EnterpriseMonth) -> None:
+    """Deletes a firm's figures of one period (bureau staff and leaders of the township the
+    row was filed under), audited, and refreshes the totals it was part of."""
+    record = concurrency.locked(EnterpriseMonth.objects.select_related("township"), month.pk)
+    if record is None:
+        raise ValidationError("该月度数据不存在或已被删除")
+    _require(actor, record.township, "规上企业月度数据")
+    batch = TotalsBatch()
+    batch.add_month(record)
+    record._history_user = actor
+    record.delete()
+    batch.flush()
+
+
+def enterprise_months_delete(*, actor: User, enterprise: Enterprise) -> int:
+    """Deletes every month of a firm, audited, and refreshes their totals — in the caller's
+    transaction: enterprises.services.enterprise_delete calls it before deleting the firm.
+    The actor must be allowed to write each township the rows were filed under. Returns the
+    number of rows deleted."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("enterprise_months_delete runs in the caller's transaction")
+    months = list(
+        EnterpriseMonth.objects.select_for_update(of=("self",))
+        .filter(enterprise_id=enterprise.pk)
+        .select_related("township")
+        .order_by("period")
+    )
+    for township in {m.township_id: m.township for m in months}.values():
+        _require(actor, township, "规上企业月度数据")
+    batch = TotalsBatch()
+    for month in months:
+        batch.add_month(month)
+        month._history_user = actor
+        month.delete()
+    batch.flush()
+    return len(months)

@@ -15,6 +15,7 @@ from kechuang.enterprises.services.registry import (  # noqa: F401
     EDITABLE_FIELDS,
     OWNER_LOCKED_FIELDS,
     enterprise_create,
+    enterprise_delete,
     enterprise_update,
     enterprises_import,
 )

@@ -1,12 +1,17 @@
 """Every write to the enterprise registry: one function per action, one transaction each."""
 
-from django.core.exceptions import PermissionDenied
+from contextlib import contextmanager
+from types import SimpleNamespace
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
+from simple_history.models import HistoricalRecords
 
 from kechuang.core import concurrency
 from kechuang.core.choices import Role
 from kechuang.core.models import User
-from kechuang.core.scoping import can_write_region
+from kechuang.core.scoping import can_write_region, is_bureau
 from kechuang.enterprises.models import Enterprise
 
 # A firm's own user corrects its profile but not its identity, place or standing.
@@ -116,3 +121,42 @@ def enterprises_import(*, actor: User, outcomes, batch: str) -> None:
         reason=batch,
         queryset=Enterprise.objects.editable_by(actor),
     )
+
+
+@transaction.atomic
+def enterprise_delete(*, actor: User, enterprise: Enterprise) -> None:
+    """Deletes a firm with what hangs off it (annual figures, qualifications, pool entries,
+    monthly statistics), all audited as `actor`; bureau staff and leaders who may edit it.
+    Its monthly statistics go through the indicators' service, which refreshes the bottom-up
+    totals in this transaction. ValidationError naming what still refers to the firm
+    (technology demands, contracts…); then nothing is deleted."""
+    from kechuang.indicators.services import enterprise_months_delete
+
+    record = concurrency.locked(Enterprise.objects.editable_by(actor), enterprise.pk)
+    if record is None or not is_bureau(actor):
+        raise PermissionDenied("无权删除该企业")
+    enterprise_months_delete(actor=actor, enterprise=record)
+    record._history_user = actor
+    try:
+        with _history_user(actor):
+            record.delete()
+    except ProtectedError as exc:
+        kinds = sorted({str(obj._meta.verbose_name) for obj in exc.protected_objects})
+        raise ValidationError(f"{record.name}仍有{'、'.join(kinds)}引用，不能删除") from exc
+
+
+@contextmanager
+def _history_user(actor: User):
+    """Records cascade-deleted with a firm are audited as `actor` (simple-history reads the
+    user of its current request when an instance does not name one)."""
+    context = HistoricalRecords.context
+    had = hasattr(context, "request")
+    previous = getattr(context, "request", None)
+    context.request = SimpleNamespace(user=actor)
+    try:
+        yield
+    finally:
+        if had:
+            context.request = previous
+        else:
+            del context.request

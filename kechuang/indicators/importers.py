@@ -276,6 +276,13 @@ class EnterpriseMonthSheet(SheetSpec):
         if batch is not None:
             batch.flush()
 
+    def undone(self, user, records):
+        # The months an undone import created or changed: their totals, refreshed once.
+        batch = TotalsBatch()
+        for row in records.get(EnterpriseMonth._meta.label, []):
+            batch.add(row.period, row.enterprise_id, [row.county_id], [row.township_id])
+        batch.flush()
+
     def check_permission(self, form, user):
         if not may_write(user, form.enterprise.township):
             return "无权导入该企业的月度数据"

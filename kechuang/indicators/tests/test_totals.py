@@ -146,3 +146,33 @@ class MaintenanceTests(IndicatorTestCase):
         assert figures["tech_dev_expense"] == D(70)
         totals_refresh()
         assert totals(self.county, "2023-04")["hitech_value_added"][0] == D(1000)
+
+
+class UndoTests(IndicatorTestCase):
+    def test_undoing_a_month_import_restores_the_months_and_their_totals(self):
+        from kechuang.core import imports
+        from kechuang.indicators.models import EnterpriseMonth
+        from kechuang.indicators.totals import totals_differences
+
+        enterprise_month_save(
+            actor=self.staff,
+            enterprise=self.ent_a,
+            period="2023-04",
+            revenue=D(900),
+            tech_dev_expense=D(50),
+        )
+        months, before = set(EnterpriseMonth.objects.values_list("pk", "revenue")), snapshot()
+        rows = [
+            [self.ent_a.credit_code, "", "2023-04", 1000, 100, 400, "是", "否"],
+            [self.ent_b.credit_code, "", "2023-04", 500, 10, 100, "否", "否"],
+        ]
+        spec = excel.get_spec("enterprise_months")
+        job, result = imports.run(
+            spec, imports.store_pending(xlsx(MONTHS, rows)), self.staff, dry_run=False
+        )
+        assert result.committed, [str(e) for e in result.errors]
+        assert snapshot() != before
+        assert imports.undo(job, self.staff) == {"removed": 1, "restored": 1}
+        assert set(EnterpriseMonth.objects.values_list("pk", "revenue")) == months
+        assert snapshot() == before
+        assert totals_differences() == []

@@ -38,11 +38,11 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/kechuang makemigrations --check --dry-run
 
-# make bench [ROWS=5000] [FIRMS=60000] [MONTHS=24] [ACHIEVEMENTS=100000]
+# make bench [ROWS=5000] [IMPORT_ROWS=100000] [FIRMS=60000] [MONTHS=24] [ACHIEVEMENTS=100000]
 #   [ONLY=excel|indicators|matching] [BENCH_ARGS=--plans];
 # on PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/kechuang_bench make bench
 bench: install
-	$(BIN)/python -m bench $(if $(ROWS),--rows $(ROWS)) $(if $(FIRMS),--firms $(FIRMS)) \
+	$(BIN)/python -m bench $(if $(ROWS),--rows $(ROWS)) $(if $(IMPORT_ROWS),--import-rows $(IMPORT_ROWS)) $(if $(FIRMS),--firms $(FIRMS)) \
 	  $(if $(MONTHS),--months $(MONTHS)) $(if $(ACHIEVEMENTS),--achievements $(ACHIEVEMENTS)) \
 	  $(if $(ONLY),--only $(ONLY)) $(BENCH_ARGS)
 

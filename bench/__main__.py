@@ -21,6 +21,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--rows", type=int, default=5000, help="Excel 基准的企业数")
+    parser.add_argument(
+        "--import-rows", type=int, default=100_000, help="省级规模导入基准的企业数（独立进程）"
+    )
     parser.add_argument("--firms", type=int, default=60_000, help="指标基准的规上企业数")
     parser.add_argument(
         "--months", type=int, default=24, help="指标基准的月份数（自 2022-01 起，至少 13）"
@@ -61,6 +64,8 @@ def main() -> None:
             from bench import excel
 
             excel.run(args.rows)
+            if args.import_rows:
+                excel.run_scale(args.import_rows)
         if "indicators" in selected:
             from bench import indicators
 

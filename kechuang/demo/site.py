@@ -62,6 +62,10 @@ def wait_for(url: str, seconds: float = 60) -> None:
         time.sleep(0.3)
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 class DemoSite:
     """The demo served by gunicorn (`workers` processes, `threads` each) on a free port."""
 
@@ -83,6 +87,8 @@ class DemoSite:
         self.base = ""
 
     def __enter__(self) -> DemoSite:
+        # A terminated run still stops its processes and removes its directory.
+        signal.signal(signal.SIGTERM, _interrupt)
         self.var_dir = Path(tempfile.mkdtemp(prefix=self.prefix))
         self.env = environment(self.var_dir, **self.overrides)
         try:

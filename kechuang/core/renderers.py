@@ -31,7 +31,7 @@ def _select(widget: dict) -> str:
         for option in group_choices:
             parts.append(
                 f'\n  <option value="{conditional_escape(str(option["value"]))}"'
-                f'{_attrs(option["attrs"])}>{conditional_escape(option["label"])}</option>'
+                f"{_attrs(option['attrs'])}>{conditional_escape(option['label'])}</option>"
             )
         if group_name:
             parts.append("\n  </optgroup>")

@@ -5,8 +5,8 @@ page is covered without new test code) is requested with a small dataset, then a
 every record of it has been copied three more times; the number of queries must not change
 and must stay within the page's recorded baseline (NetBox's query counts). A page missing
 from BASELINES fails with a message naming it: measure it and record its count. URLs that
-only take POST (GET answers 405 or redirects) are recorded as None; a page with an id names the model of its record in
-RECORDS.
+only take POST (GET answers 405 or redirects) are recorded as None; a page with an id names
+the model of its record in RECORDS.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench fuzz install assets chromium clean
+.PHONY: demo test lint bench fuzz loadtest install assets chromium clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,7 +39,7 @@ lint: install
 	$(BIN)/kechuang makemigrations --check --dry-run
 
 # make bench [ROWS=5000] [IMPORT_ROWS=100000] [FIRMS=60000] [MONTHS=24] [ACHIEVEMENTS=100000]
-#   [ONLY=excel|indicators|matching] [BENCH_ARGS=--plans];
+#   [ONLY=excel|indicators|matching|uploads|pages] [BENCH_ARGS=--plans];
 # on PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/kechuang_bench make bench
 bench: install
 	$(BIN)/python -m bench $(if $(ROWS),--rows $(ROWS)) $(if $(IMPORT_ROWS),--import-rows $(IMPORT_ROWS)) $(if $(FIRMS),--firms $(FIRMS)) \
@@ -49,6 +49,12 @@ bench: install
 # make fuzz [EXAMPLES=25]: schemathesis against a demo site on a free loopback port.
 fuzz: install
 	$(BIN)/python -m fuzz $(if $(EXAMPLES),--max-examples $(EXAMPLES))
+
+# make loadtest [SESSIONS=50] [DURATION=60]: signed-in sessions of every role against a demo
+# site (gunicorn, 2 workers, and a task worker) on a free loopback port, next to /healthz.
+loadtest: install
+	$(BIN)/python -m loadtest $(if $(SESSIONS),--sessions $(SESSIONS)) \
+	  $(if $(DURATION),--duration $(DURATION))
 
 clean:
 	rm -rf $(VENV) node_modules var/static

@@ -2,7 +2,8 @@
 the bottom-up indicators of a synthetic province against hand-written SQL
 (bench.indicators), and demand–achievement matching at 100,000 achievements against bm25s
 plus `kechuang match` end to end (bench.matching), and the peak memory of `kechuang import` on
-hostile uploads against a normal file (bench.uploads). Every figure is printed next to a
+hostile uploads against a normal file (bench.uploads), and the enterprise list page at
+60,000 firms against its bare query (bench.pages). Every figure is printed next to a
 reference measured in the same run on the same database.
 
 Runs on a throw-away database: a temporary SQLite file by default, or, with
@@ -34,7 +35,9 @@ def main() -> None:
     parser.add_argument("--achievements", type=int, default=100_000, help="匹配基准的合成成果数")
     parser.add_argument("--demands", type=int, default=1_000, help="匹配基准的合成需求数")
     parser.add_argument(
-        "--only", choices=["excel", "indicators", "matching", "uploads"], help="只运行其中一项基准"
+        "--only",
+        choices=["excel", "indicators", "matching", "uploads", "pages"],
+        help="只运行其中一项基准",
     )
     parser.add_argument(
         "--published",
@@ -44,7 +47,7 @@ def main() -> None:
     parser.add_argument("--plans", action="store_true", help="总是打印查询与查询计划")
     parser.add_argument("--keep-db", action="store_true", help="保留临时数据库以便检查")
     args = parser.parse_args()
-    selected = {args.only} if args.only else {"excel", "indicators", "matching", "uploads"}
+    selected = {args.only} if args.only else {"excel", "indicators", "matching", "uploads", "pages"}
     if args.months < 13 and "indicators" in selected:
         parser.error("--months 至少为 13（可比口径增长需要上年同期）")
     if args.period < "2023-01" and "indicators" in selected:
@@ -82,6 +85,10 @@ def main() -> None:
             from bench import matching
 
             matching.run(args.achievements, args.demands)
+        if "pages" in selected:
+            from bench import pages
+
+            pages.run(args.firms)
         if "uploads" in selected:
             from bench import uploads
 

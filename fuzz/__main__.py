@@ -12,19 +12,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import secrets
-import shutil
-import signal
-import socket
 import subprocess
 import sys
-import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from kechuang.demo.site import DemoSite
+
 BIN = Path(sys.executable).parent
 USERS = (("科室工作人员", "staff"), ("企业用户", "qyuser"))
 CHECKS = (
@@ -33,45 +27,6 @@ CHECKS = (
     "content_type_conformance",
     "response_schema_conformance",
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def environment(var_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(
-        KECHUANG_VAR_DIR=str(var_dir),
-        KECHUANG_TODAY="2023-06-30",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        DEBUG="false",
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        # The fuzzer sends far more requests a minute than a person: no throttling here.
-        API_THROTTLE_ANON="1000000/min",
-        API_THROTTLE_USER="1000000/min",
-        API_THROTTLE_TOKEN="1000000/min",
-        LOGIN_FAILURE_LIMIT="1000000",
-        LOGIN_ADDRESS_FAILURE_LIMIT="1000000",
-        # Refused requests are the fuzzer's daily bread: only server errors are logged.
-        LOG_LEVEL="ERROR",
-    )
-    return env
-
-
-def wait_for(url: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-        time.sleep(0.3)
 
 
 def token(base: str, username: str, password: str) -> str:
@@ -150,49 +105,18 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    var_dir = Path(tempfile.mkdtemp(prefix="kechuang-fuzz-"))
-    env = environment(var_dir)
-    server = None
-    try:
-        print("载入演示数据……", flush=True)
-        subprocess.run(
-            [str(BIN / "kechuang"), "demo", "--no-serve"],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "kechuang.wsgi",
-                "-b",
-                f"127.0.0.1:{port}",
-                "-w",
-                "2",
-                "--timeout",
-                "120",
-                "--log-level",
-                "warning",
-                # The app is under test, not gunicorn's own request-line cap (nginx sets its own
-                # in production): long generated query strings reach the app.
-                "--limit-request-line",
-                "0",
-            ],
-            env=env,
-            cwd=ROOT,
-            start_new_session=True,
-        )
-        wait_for(f"{base}/healthz")
+    # The app is under test, not gunicorn's own request-line cap (nginx sets its own in
+    # production): long generated query strings reach the app.
+    site = DemoSite(gunicorn_args=("--limit-request-line", "0"), prefix="kechuang-fuzz-")
+    with site:
         from kechuang.demo.dataset import PASSWORD
 
         results = []
         for label, username in USERS:
             print(f"\n== {label}（{username}）", flush=True)
-            key = token(base, username, PASSWORD)
-            code, counts = fuzz(base, key, args, var_dir / f"{username}.ndjson")
+            key = token(site.base, username, PASSWORD)
+            report = site.var_dir / f"{username}.ndjson"
+            code, counts = fuzz(site.base, key, args, report)
             results.append((label, code, counts))
         print()
         for label, code, counts in results:
@@ -200,11 +124,6 @@ def main() -> int:
             operations, requests = counts["operations"], counts["requests"]
             print(f"{label}：{operations} 个接口操作，{requests} 次请求，{verdict}")
         return max(code for _, code, _ in results)
-    finally:
-        if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
-        shutil.rmtree(var_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -90,6 +90,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form templates, but selects and inputs written in Python (see core/renderers.py).
+FORM_RENDERER = "kechuang.core.renderers.FormRenderer"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -4,10 +4,11 @@ and answer ``suggest_for_*`` with the feedback of the database.
 The index lives in ``settings.VAR_DIR / "match-index" / v<format>-<data version>/`` (numpy
 arrays and a JSON file); the data version is a fingerprint of everything the index is built
 from: achievements and demands (code, title, text, field, maturity, TRL, chain, node), chain
-names and node names and keywords, the shipped vocabulary and the index format. Up to
-:data:`FULL_HASH_LIMIT` rows a table is hashed in full; above that, the fingerprint is
-aggregate (count, greatest key, summed text lengths and foreign keys, latest audit record),
-which every change through the ORM moves. A process keeps the index it loaded and only
+names and node names and keywords, the shipped vocabulary and the index format. The
+fingerprint is aggregate (count, greatest key, summed text lengths and foreign keys, latest
+audit record), which every change through the ORM moves; it costs the same few queries
+whatever the number of rows (it used to hash tables of up to 20,000 rows in full, on every
+page with suggestions). A process keeps the index it loaded and only
 checks the fingerprint (a few queries) on each call; it loads from disk when another process
 built that version, and rebuilds only when the data changed. Demand status, feedback and the
 match pipeline are read per call and never cause a rebuild.
@@ -27,8 +28,6 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 from django.db import connection
-from django.db.models import Max, Sum
-from django.db.models.functions import Coalesce, Length
 
 from kechuang.transfer.matching import engine
 from kechuang.transfer.matching.index import ARRAYS, BM25Index, Vocabulary
@@ -41,7 +40,6 @@ from kechuang.transfer.matching.text import (
 )
 
 INDEX_FORMAT = 2
-FULL_HASH_LIMIT = 20_000
 KEEP_VERSIONS = 3
 SIDE_COLUMNS = ("pk", "field", "chain", "node", "maturity", "trl")
 
@@ -85,44 +83,59 @@ def _models():
     return Achievement, Demand, ChainNode, IndustryChain
 
 
-def _fingerprint(model, columns: tuple[str, ...], texts: tuple[str, ...], keys: tuple[str, ...]):
-    qs = model.objects.all()
-    count = qs.count()
-    if count <= FULL_HASH_LIMIT:
-        digest = hashlib.blake2b(digest_size=16)
-        for row in qs.order_by("pk").values_list("pk", *columns).iterator(chunk_size=2000):
-            digest.update(repr(row).encode())
-        return [count, digest.hexdigest()]
-    aggregates = {"max_pk": Max("pk")}
-    aggregates.update({f"len_{c}": Sum(Length(c)) for c in texts})
-    aggregates.update({f"sum_{c}": Sum(Coalesce(c, 0)) for c in keys})
-    values = qs.aggregate(**aggregates)
-    history = model.history.aggregate(latest=Max("history_id"))["latest"]
-    return [count, sorted(values.items()), history]
+def _fingerprint_sql(model, texts: tuple[str, ...], keys: tuple[str, ...]) -> list[str]:
+    """Scalar subqueries over one table: count, greatest key, summed text lengths and foreign
+    keys, and the latest audit record."""
+    q = connection.ops.quote_name
+    table = q(model._meta.db_table)
+    column = {f.name: q(f.column) for f in model._meta.concrete_fields}
+    column.update({f.attname: q(f.column) for f in model._meta.concrete_fields})
+    history = model.history.model._meta
+    parts = ["COUNT(*)", f"MAX({column[model._meta.pk.name]})"]
+    parts += [f"SUM(LENGTH({column[c]}))" for c in texts]
+    parts += [f"SUM(COALESCE({column[c]}, 0))" for c in keys]
+    selects = [f"(SELECT {p} FROM {table})" for p in parts]
+    selects.append(f"(SELECT MAX({q(history.pk.column)}) FROM {q(history.db_table)})")
+    return selects
 
 
 def data_version() -> str:
+    """Costs one query whatever the number of rows: every page with suggestions asks."""
     Achievement, Demand, ChainNode, IndustryChain = _models()
-    parts = [
-        INDEX_FORMAT,
-        MIN_FREQ,
-        hashlib.blake2b(DOMAIN_TERMS_FILE.read_bytes(), digest_size=8).hexdigest(),
-        _fingerprint(
+    selects = [
+        *_fingerprint_sql(
             Achievement,
-            ("code", "title", "abstract", "field", "maturity", "trl", "chain_id", "node_id"),
             ("code", "title", "abstract", "field", "maturity"),
             ("trl", "chain_id", "node_id"),
         ),
-        _fingerprint(
-            Demand,
-            ("code", "title", "description", "field", "chain_id", "node_id"),
-            ("code", "title", "description", "field"),
-            ("chain_id", "node_id"),
+        *_fingerprint_sql(
+            Demand, ("code", "title", "description", "field"), ("chain_id", "node_id")
         ),
-        _fingerprint(ChainNode, ("name", "keywords", "chain_id"), ("name", "keywords"), ()),
-        _fingerprint(IndustryChain, ("name",), ("name",), ()),
+        *_fingerprint_sql(ChainNode, ("name", "keywords"), ("chain_id",)),
+        *_fingerprint_sql(IndustryChain, ("name",), ()),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(selects))
+        row = cursor.fetchone()
+    parts = [
+        INDEX_FORMAT,
+        MIN_FREQ,
+        _vocabulary_digest(),
+        [str(v) for v in row],
     ]
     return hashlib.blake2b(repr(parts).encode(), digest_size=10).hexdigest()
+
+
+def _vocabulary_digest() -> str:
+    stat = DOMAIN_TERMS_FILE.stat()
+    key = (stat.st_mtime_ns, stat.st_size)
+    if _vocabulary_cache.get("key") != key:
+        digest = hashlib.blake2b(DOMAIN_TERMS_FILE.read_bytes(), digest_size=8).hexdigest()
+        _vocabulary_cache.update(key=key, digest=digest)
+    return _vocabulary_cache["digest"]
+
+
+_vocabulary_cache: dict = {}
 
 
 # --- building ---------------------------------------------------------------------------

@@ -45,7 +45,9 @@ def demand_suggestions(demand: Demand, user) -> tuple[list[dict], str]:
         "demand", demand, exclude=services.achievements_hidden_from(demand, user)
     )
     codes = [s["code"] for s in found]
-    achievements = {a.code: a for a in Achievement.objects.visible_to(user).filter(code__in=codes)}
+    visible = Achievement.objects.visible_to(user).filter(code__in=codes)
+    visible = visible.select_related("owner_institution", "owner_enterprise")
+    achievements = {a.code: a for a in visible}
     matched = dict(
         Match.objects.filter(demand=demand, achievement__code__in=codes).values_list(
             "achievement__code", "status"

@@ -1,0 +1,262 @@
+"""Page cost: every page issues a bounded number of queries whatever the number of rows.
+
+Each page of the site (the URL patterns, walked as the boundary test walks them, so a new
+page is covered without new test code) is requested with a small dataset, then again after
+every record of it has been copied three more times; the number of queries must not change
+and must stay within the page's recorded baseline (NetBox's query counts). A page missing
+from BASELINES fails with a message naming it: measure it and record its count. URLs that
+only take POST (GET answers 405 or redirects) are recorded as None; a page with an id names
+the model of its record in RECORDS.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import itertools
+
+from django.db import connection, models
+from django.db.models.base import ModelState
+from django.test.utils import CaptureQueriesContext
+
+from kechuang.core.models import Region
+from kechuang.core.tests import boundary
+from kechuang.core.tests.cast import CastTestCase
+from kechuang.indicators.models import Indicator
+
+# Sign-in pages, and an export that needs the screening's parameters (not a page).
+SKIPPED = {
+    "core:login",
+    "core:logout",
+    "core:password_change",
+    "core:password_change_done",
+    "eligibility:screening_export",
+}
+COPIES = 3
+
+# URL name -> most queries the page may issue (None: the URL only takes POST).
+BASELINES: dict[str, int | None] = {
+    "core:apitoken_list": 3,
+    "core:apitoken_revoke": None,
+    "core:auditevent_list": 4,
+    "core:home": 13,
+    "core:record_history": 5,
+    "eligibility:screening": 6,
+    "eligibility:self_check": 7,
+    "eligibility:self_check_enterprise": 6,
+    "enterprises:alert_deadlines": 5,
+    "enterprises:alert_expiring": 4,
+    "enterprises:alert_unrenewed": 3,
+    "enterprises:enterprise_create": 3,
+    "enterprises:enterprise_detail": 20,
+    "enterprises:enterprise_edit": 5,
+    "enterprises:enterprise_list": 5,
+    "enterprises:enterpriseyear_create": 4,
+    "enterprises:enterpriseyear_edit": 5,
+    "enterprises:ladder_settings_edit": 4,
+    "enterprises:plaque_list": 4,
+    "enterprises:poolentry_assign": None,
+    "enterprises:poolentry_create": 5,
+    "enterprises:poolentry_detail": 9,
+    "enterprises:poolentry_funnel": 4,
+    "enterprises:poolentry_funnel_data": 3,
+    "enterprises:poolentry_list": 8,
+    "enterprises:poolentry_transition": None,
+    "enterprises:qualification_counts": 3,
+    "enterprises:qualification_create": 6,
+    "enterprises:qualification_edit": 7,
+    "enterprises:qualification_list": 6,
+    "enterprises:tier_create": 3,
+    "enterprises:tier_edit": 5,
+    "enterprises:tier_list": 4,
+    "enterprises:visit_create": None,
+    "healthz": 3,
+    "indicators:api_children": 9,
+    "indicators:api_ranking": 7,
+    "indicators:api_table": 10,
+    "indicators:api_trend": 6,
+    "indicators:api_yearly": 6,
+    "indicators:dashboard": 16,
+    "indicators:firms": 7,
+    "indicators:sources": 8,
+    "institutions:institution_create": 3,
+    "institutions:institution_detail": 5,
+    "institutions:institution_edit": 5,
+    "institutions:institution_list": 4,
+    "transfer:achievement_create": 6,
+    "transfer:achievement_detail": 12,
+    "transfer:achievement_edit": 8,
+    "transfer:achievement_list": 5,
+    "transfer:chain_detail": 13,
+    "transfer:chain_list": 6,
+    "transfer:chain_map_data": 8,
+    "transfer:contract_create": 10,
+    "transfer:contract_detail": 11,
+    "transfer:contract_edit": 12,
+    "transfer:contract_list": 5,
+    "transfer:demand_create": 4,
+    "transfer:demand_detail": 12,
+    "transfer:demand_edit": 7,
+    "transfer:demand_list": 6,
+    "transfer:demand_transition": None,
+    "transfer:event_create": 7,
+    "transfer:event_detail": 10,
+    "transfer:event_edit": 14,
+    "transfer:event_list": 4,
+    "transfer:match_accept": None,
+    "transfer:match_pipeline": 5,
+    "transfer:match_reject": None,
+    "transfer:match_transition": None,
+}
+
+# URL name of a page with an id -> the model whose record it shows.
+RECORDS: dict[str, str] = {
+    "core:apitoken_revoke": "enterprises.Enterprise",
+    "core:record_history": "enterprises.Enterprise",
+    "eligibility:self_check_enterprise": "enterprises.Enterprise",
+    "enterprises:enterprise_detail": "enterprises.Enterprise",
+    "enterprises:enterprise_edit": "enterprises.Enterprise",
+    "enterprises:qualification_create": "enterprises.Enterprise",
+    "enterprises:qualification_edit": "enterprises.Qualification",
+    "enterprises:tier_edit": "enterprises.Tier",
+    "enterprises:enterpriseyear_create": "enterprises.Enterprise",
+    "enterprises:enterpriseyear_edit": "enterprises.EnterpriseYear",
+    "enterprises:poolentry_detail": "enterprises.PoolEntry",
+    "enterprises:poolentry_transition": "enterprises.PoolEntry",
+    "enterprises:poolentry_assign": "enterprises.PoolEntry",
+    "enterprises:visit_create": "enterprises.PoolEntry",
+    "institutions:institution_detail": "institutions.Institution",
+    "institutions:institution_edit": "institutions.Institution",
+    "transfer:demand_detail": "transfer.Demand",
+    "transfer:demand_edit": "transfer.Demand",
+    "transfer:demand_transition": "transfer.Demand",
+    "transfer:match_accept": "transfer.Demand",
+    "transfer:match_reject": "transfer.Demand",
+    "transfer:achievement_detail": "transfer.Achievement",
+    "transfer:achievement_edit": "transfer.Achievement",
+    "transfer:match_transition": "transfer.Match",
+    "transfer:contract_detail": "transfer.TechContract",
+    "transfer:contract_edit": "transfer.TechContract",
+    "transfer:chain_detail": "transfer.IndustryChain",
+    "transfer:chain_map_data": "transfer.IndustryChain",
+    "transfer:event_detail": "transfer.MatchmakingEvent",
+    "transfer:event_edit": "transfer.MatchmakingEvent",
+}
+
+# Pages that show nothing without a query: the one they are requested with.
+QUERIES = {
+    "indicators:dashboard": "?region=330102&period=2023-04",
+    "indicators:sources": "?region=330102&period=2023-04",
+    "indicators:firms": "?region=330102&period=2023-04",
+    "indicators:api_table": "?region=330102&period=2023-04",
+    "indicators:api_children": "?region=330100&period=2023-04",
+    "indicators:api_trend": "?region=330102&indicator={indicator}&years=2022,2023",
+    "indicators:api_yearly": "?region=330102&indicator={indicator}",
+    "indicators:api_ranking": "?parent=330100&indicator={indicator}&period=2023-04",
+}
+
+# Pages the superuser does not see: requested as this member of the cast instead.
+USERS = {"eligibility:self_check": "ent_user_a", "enterprises:ladder_settings_edit": "staff"}
+
+
+_serial = itertools.count(1)
+
+
+def _vary(obj, n: int, copy_index: int, copies_of: dict) -> None:
+    """Makes a copy unique again: one field of each unique set gets a new value (a set of
+    relations only points at the matching copy of its first related record instead)."""
+    meta = obj._meta
+    sets = [(f.name,) for f in meta.concrete_fields if f.unique and not f.primary_key]
+    sets += [tuple(u) for u in meta.unique_together]
+    sets += [c.fields for c in meta.constraints if isinstance(c, models.UniqueConstraint)]
+    for names in sets:
+        fields = [meta.get_field(name) for name in names]
+        field = next((f for f in fields if not f.is_relation), None)
+        if field is None:
+            for relation in fields:
+                key = (relation.related_model, getattr(obj, relation.attname))
+                if copies_of.get(key):
+                    setattr(obj, relation.attname, copies_of[key][copy_index].pk)
+                    break
+            continue
+        value = getattr(obj, field.attname)
+        if isinstance(field, models.CharField | models.TextField):
+            suffix = f"~{n}"
+            value = (value or "")[: (field.max_length or 100) - len(suffix)] + suffix
+        elif isinstance(field, models.DateTimeField):
+            value = value - datetime.timedelta(seconds=n)
+        elif isinstance(field, models.DateField):
+            value = value - datetime.timedelta(days=n)
+        elif isinstance(field, models.IntegerField | models.DecimalField):
+            value = value - n
+        setattr(obj, field.attname, value)
+
+
+def grow(records, copies: int) -> None:
+    """`copies` more of every record (regions aside), attached to the same parents."""
+    copies_of: dict = {}
+    for record in records:
+        if isinstance(record, Region):
+            continue
+        made = copies_of.setdefault((type(record), record.pk), [])
+        for index in range(copies):
+            clone = copy.copy(record)
+            clone._state = ModelState()
+            clone.pk = None
+            _vary(clone, next(_serial), index, copies_of)
+            clone.save(force_insert=True)
+            made.append(clone)
+
+
+class PageQueriesTest(CastTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.outside = boundary.build_outside(cls)
+        cls.indicator = Indicator.objects.order_by("pk").first().code
+
+    def pages(self):
+        for endpoint in boundary.endpoints():
+            if endpoint.name in SKIPPED:
+                continue
+            if endpoint.kwargs in ([], ["pk"], ["app_label", "model_name", "pk"]):
+                yield endpoint
+
+    def path(self, endpoint) -> str:
+        if not endpoint.kwargs:
+            query = QUERIES.get(endpoint.name, "")
+            return boundary.fill(endpoint.route, {}) + query.format(indicator=self.indicator)
+        label = RECORDS.get(endpoint.name)
+        self.assertIsNotNone(label, f"{endpoint.name}：在 RECORDS 中写明该页面显示哪个模型的记录")
+        record = next(o for o in self.outside if o._meta.label == label)
+        values = {"pk": record.pk, "app_label": record._meta.app_label}
+        values["model_name"] = record._meta.model_name
+        return boundary.fill(endpoint.route, values)
+
+    def count(self, endpoint, path: str) -> int | None:
+        user = getattr(self, USERS.get(endpoint.name, "admin"))
+        self.client.force_login(user)
+        self.client.get(path)  # warm caches a first request fills
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(path)
+        if response.status_code in (302, 405):  # a form's POST target, not a page
+            return None
+        self.assertEqual(response.status_code, 200, f"{endpoint.name} {path}")
+        return len(queries)
+
+    def test_every_page_issues_a_bounded_number_of_queries(self):
+        pages = [(e, self.path(e)) for e in self.pages()]
+        before = {e.name: self.count(e, path) for e, path in pages}
+        grow(self.outside, COPIES)
+        after = {e.name: self.count(e, path) for e, path in pages}
+        missing = sorted(name for name in before if name not in BASELINES)
+        if missing:
+            self.fail(
+                "这些页面没有查询数基线，请测量后写入 BASELINES："
+                + "，".join(f"{n}={before[n]}" for n in missing)
+            )
+        for name, count in before.items():
+            with self.subTest(page=name):
+                self.assertEqual(after[name], count, f"{name}：查询数随行数增长")
+                if count is not None:
+                    self.assertLessEqual(count, BASELINES[name], f"{name}：查询数超过基线")

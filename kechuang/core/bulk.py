@@ -107,6 +107,53 @@ def _preparer(field: models.Field, connection):
     return None if kind in _AS_IS else field.get_db_prep_save
 
 
+def insert_returning(model: type[models.Model], objs: Sequence[models.Model]) -> None:
+    """INSERTs new records with as many rows per statement as the driver takes parameters,
+    reading their primary keys back (RETURNING, in the order given, as Django's bulk_create
+    relies on): Django's bulk_create, without its per-value SQL compilation."""
+    connection = transaction.get_connection(router_db(model))
+    pk = model._meta.pk
+    fields = [f for f in model._meta.concrete_fields if not isinstance(f, models.AutoField)]
+    stamps = [
+        f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    for obj in objs:
+        for stamp in stamps:
+            stamp.pre_save(obj, add=True)
+    quote = connection.ops.quote_name
+    head = "INSERT INTO {} ({}) VALUES ".format(
+        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+    )
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    prepare = [(f.attname, _preparer(f, connection)) for f in fields]
+    per_statement = max(1, _parameter_limit(connection) // len(fields))
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), per_statement):
+            chunk = objs[start : start + per_statement]
+            params = [
+                value if prep is None else prep(value, connection)
+                for obj in chunk
+                for name, prep in prepare
+                for value in (getattr(obj, name),)
+            ]
+            cursor.execute(
+                head + ", ".join([row] * len(chunk)) + f" RETURNING {quote(pk.column)}", params
+            )
+            for obj, (key,) in zip(chunk, cursor.fetchall(), strict=True):
+                setattr(obj, pk.attname, key)
+                obj._state.adding = False
+                obj._state.db = connection.alias
+
+
+def _parameter_limit(connection) -> int:
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        connection.ensure_connection()
+        return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return 65535  # PostgreSQL's protocol
+
+
 def router_db(model) -> str:
     from django.db import router
 
@@ -135,7 +182,7 @@ def create(model: type[models.Model], objs: Sequence[models.Model], *, user, rea
     if not objs:
         return
     at = timezone.now()
-    model.objects.bulk_create(objs, batch_size=BATCH_SIZE)
+    insert_returning(model, objs)
     _history(model, objs, "+", user=user, reason=reason, at=at)
     audit.record_bulk(
         model,

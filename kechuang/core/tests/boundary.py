@@ -270,6 +270,20 @@ def build_outside(cast) -> list[models.Model]:
             region=county,
         )
     )
+    made.append(
+        _make(
+            apps.get_model("core", "Job"),
+            1,
+            kind="import",
+            title=f"{TOKEN}企业库导入",
+            user=made[-1],
+            region_code=county.code,
+            params={"kind": "enterprises", "token": "0", "dry_run": False},
+            state="running",
+            done=1,
+            total=2,
+        )
+    )
     return made
 
 

@@ -141,6 +141,9 @@ RECORDS: dict[str, str] = {
     "transfer:chain_map_data": "transfer.IndustryChain",
     "transfer:event_detail": "transfer.MatchmakingEvent",
     "transfer:event_edit": "transfer.MatchmakingEvent",
+    "jobs:detail": "core.Job",
+    "jobs:progress": "core.Job",
+    "jobs:undo": "core.Job",
 }
 
 # Pages that show nothing without a query: the one they are requested with.

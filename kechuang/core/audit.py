@@ -24,7 +24,12 @@ from simple_history.signals import (
 ACTIONS = {"+": "create", "~": "update", "-": "delete"}
 
 
+_PLAIN = frozenset({str, int, bool, float, type(None)})
+
+
 def jsonable(value: Any) -> Any:
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
@@ -190,12 +195,15 @@ def record_bulk(model: type[models.Model], items, *, action: str, user, at) -> N
     names = _related_names(model, items)
     content_type = ContentType.objects.get_for_model(model)
     user_repr = str(user) if user else "系统"
+    user_id = user.pk if user is not None else None
 
     def shown(values: dict) -> dict:
         return {
-            attname: names[attname].get(value, str(value))
-            if attname in names and value is not None
-            else jsonable(value)
+            attname: (
+                jsonable(value)
+                if attname not in names or value is None
+                else names[attname].get(value, str(value))
+            )
             for attname, value in values.items()
         }
 
@@ -203,19 +211,31 @@ def record_bulk(model: type[models.Model], items, *, action: str, user, at) -> N
 
     insert_rows(
         AuditEvent,
+        [
+            "at",
+            "user_id",
+            "user_repr",
+            "action",
+            "content_type_id",
+            "object_id",
+            "object_repr",
+            "region_code",
+            "before",
+            "after",
+        ],
         (
-            {
-                "at": at,
-                "user_id": user.pk if user is not None else None,
-                "user_repr": user_repr,
-                "action": action,
-                "content_type_id": content_type.pk,
-                "object_id": str(instance.pk),
-                "object_repr": str(instance)[:200],
-                "region_code": _region_code(instance),
-                "before": shown(before),
-                "after": shown(after),
-            }
+            (
+                at,
+                user_id,
+                user_repr,
+                action,
+                content_type.pk,
+                str(instance.pk),
+                str(instance)[:200],
+                _region_code(instance),
+                shown(before),
+                shown(after),
+            )
             for instance, before, after in items
         ),
     )

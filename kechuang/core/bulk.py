@@ -50,30 +50,39 @@ def _logged(obj: models.Model, values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if k in tracked}
 
 
-def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> None:
-    """INSERTs rows (attname → value; a column left out takes its default) with one
-    executemany per thousand, without building model instances: for rows nobody reads back
-    (history, change log). The auto primary key is left to the database."""
+def insert_rows(
+    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence]
+) -> None:
+    """INSERTs rows (values in the order of `columns`, attnames; columns left out take their
+    defaults) with one executemany per thousand, without building model instances: for rows
+    nobody reads back (history, change log). The auto primary key is left to the database."""
     connection = transaction.get_connection(router_db(model))
     fields = [f for f in model._meta.concrete_fields if not isinstance(f, models.AutoField)]
+    by_name = {f.attname: f for f in fields}
+    given = [by_name[name] for name in columns]
+    rest = [f for f in fields if f.attname not in set(columns)]
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
+        ", ".join(quote(f.column) for f in (*given, *rest)),
+        ", ".join(["%s"] * (len(given) + len(rest))),
     )
-    defaults = {f.attname: f.get_default() for f in fields}
-    prepare = [(f.attname, _preparer(f, connection)) for f in fields]
+    tail = [f.get_db_prep_save(f.get_default(), connection) for f in rest]
+    prepare = [_preparer(f, connection, memo=True) for f in given]
+    if all(prep is None for prep in prepare):
+        prepare = None
     batch: list[list] = []
     with connection.cursor() as cursor:
         for row in rows:
-            batch.append(
-                [
+            if prepare is None:
+                values = [*row, *tail]
+            else:
+                values = [
                     value if prep is None else prep(value, connection)
-                    for name, prep in prepare
-                    for value in (row[name] if name in row else defaults[name],)
+                    for value, prep in zip(row, prepare, strict=True)
                 ]
-            )
+                values += tail
+            batch.append(values)
             if len(batch) == BATCH_SIZE:
                 cursor.executemany(sql, batch)
                 batch = []
@@ -100,11 +109,23 @@ _AS_IS = {
 }
 
 
-def _preparer(field: models.Field, connection):
+def _preparer(field: models.Field, connection, *, memo: bool = False):
     kind = field.get_internal_type()
     if kind == "ForeignKey":
         kind = field.target_field.get_internal_type()
-    return None if kind in _AS_IS else field.get_db_prep_save
+    if kind in _AS_IS:
+        return None
+    if memo and kind == "DateTimeField":
+        # A batch's stamps are one instant: converted once, not once per row.
+        prepared: dict = {}
+
+        def once(value, connection):
+            if value not in prepared:
+                prepared[value] = field.get_db_prep_save(value, connection)
+            return prepared[value]
+
+        return once
+    return field.get_db_prep_save
 
 
 def insert_returning(model: type[models.Model], objs: Sequence[models.Model]) -> None:
@@ -117,15 +138,20 @@ def insert_returning(model: type[models.Model], objs: Sequence[models.Model]) ->
     stamps = [
         f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
     ]
+    now = timezone.now()
+    values = [
+        (f.attname, now if isinstance(f, models.DateTimeField) else timezone.localdate(now))
+        for f in stamps
+    ]
     for obj in objs:
-        for stamp in stamps:
-            stamp.pre_save(obj, add=True)
+        for attname, value in values:
+            setattr(obj, attname, value)
     quote = connection.ops.quote_name
     head = "INSERT INTO {} ({}) VALUES ".format(
         quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
     )
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    prepare = [(f.attname, _preparer(f, connection)) for f in fields]
+    prepare = [(f.attname, _preparer(f, connection, memo=True)) for f in fields]
     per_statement = max(1, _parameter_limit(connection) // len(fields))
     with connection.cursor() as cursor:
         for start in range(0, len(objs), per_statement):
@@ -165,15 +191,11 @@ def _history(model: type[models.Model], objs: Sequence, kind: str, *, user, reas
     if historical is None or not objs:
         return
     tracked = _tracked(model)
-    stamp = {
-        "history_date": at,
-        "history_user_id": user.pk if user is not None else None,
-        "history_change_reason": reason,
-        "history_type": kind,
-    }
+    stamp = (at, user.pk if user is not None else None, reason, kind)
     insert_rows(
         historical,
-        ({**{a: getattr(obj, a) for a in tracked}, **stamp} for obj in objs),
+        [*tracked, "history_date", "history_user_id", "history_change_reason", "history_type"],
+        ([*(getattr(obj, a) for a in tracked), *stamp] for obj in objs),
     )
 
 

@@ -71,6 +71,9 @@ def insert_rows(
     prepare = [_preparer(f, connection, memo=True) for f in given]
     if all(prep is None for prep in prepare):
         prepare = None
+    if connection.vendor == "postgresql":
+        _copy_rows(connection, model, [*given, *rest], rows, prepare, tail)
+        return
     batch: list[list] = []
     with connection.cursor() as cursor:
         for row in rows:
@@ -88,6 +91,34 @@ def insert_rows(
                 batch = []
         if batch:
             cursor.executemany(sql, batch)
+
+
+def _copy_rows(connection, model, fields, rows, prepare, tail) -> None:
+    """PostgreSQL: the rows streamed with COPY … FROM STDIN, an order of magnitude cheaper
+    than INSERT statements for tens of thousands of rows. Each batch of rows is built before
+    its COPY starts: building one may query (a related record), which a connection busy
+    copying cannot answer."""
+    quote = connection.ops.quote_name
+    sql = "COPY {} ({}) FROM STDIN".format(
+        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+    )
+    rows = iter(rows)
+    while True:
+        batch = []
+        for row in rows:
+            if prepare is not None:
+                row = [
+                    value if prep is None else prep(value, connection)
+                    for value, prep in zip(row, prepare, strict=True)
+                ]
+            batch.append([*row, *tail])
+            if len(batch) == 5 * BATCH_SIZE:
+                break
+        if not batch:
+            return
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for values in batch:
+                copy.write_row(values)
 
 
 # Columns whose Python values both drivers take as they are (sqlite3 with the adapters
@@ -146,6 +177,9 @@ def insert_returning(model: type[models.Model], objs: Sequence[models.Model]) ->
     for obj in objs:
         for attname, value in values:
             setattr(obj, attname, value)
+    if connection.vendor == "postgresql":
+        _copy_new(connection, model, objs, fields)
+        return
     quote = connection.ops.quote_name
     head = "INSERT INTO {} ({}) VALUES ".format(
         quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
@@ -169,6 +203,31 @@ def insert_returning(model: type[models.Model], objs: Sequence[models.Model]) ->
                 setattr(obj, pk.attname, key)
                 obj._state.adding = False
                 obj._state.db = connection.alias
+
+
+def _copy_new(connection, model, objs, fields) -> None:
+    """PostgreSQL: keys drawn from the table's sequence in one query, then the rows COPYed
+    with them (psycopg rewrites every placeholder of a multi-row INSERT in Python)."""
+    pk = model._meta.pk
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, pk.column, len(objs)],
+        )
+        keys = [key for (key,) in cursor.fetchall()]
+    for obj, key in zip(objs, keys, strict=True):
+        setattr(obj, pk.attname, key)
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    prepare = [None, *(_preparer(f, connection, memo=True) for f in fields)]
+    _copy_rows(
+        connection,
+        model,
+        [pk, *fields],
+        ([obj.pk, *(getattr(obj, f.attname) for f in fields)] for obj in objs),
+        prepare,
+        [],
+    )
 
 
 def _parameter_limit(connection) -> int:

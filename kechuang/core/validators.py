@@ -8,8 +8,13 @@ USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
+USCC_VALUES = {c: i for i, c in enumerate(USCC_CHARSET)}
+USCC_SET = frozenset(USCC_CHARSET)
+
+
 def uscc_check_char(first17: str) -> str:
-    total = sum(USCC_CHARSET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
+    values = USCC_VALUES
+    total = sum(values[c] * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
     return USCC_CHARSET[(31 - total % 31) % 31]
 
 
@@ -22,7 +27,7 @@ def validate_credit_code(value: str) -> None:
     code = normalize_credit_code(value)
     if len(code) != 18:
         raise ValidationError(f"统一社会信用代码应为18位，实际为{len(code)}位", code="length")
-    bad = sorted({c for c in code if c not in USCC_CHARSET})
+    bad = sorted(set(code) - USCC_SET)
     if bad:
         raise ValidationError(
             f"统一社会信用代码含有不允许的字符：{''.join(bad)}（不使用 I、O、Z、S、V）",

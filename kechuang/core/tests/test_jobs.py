@@ -2,6 +2,7 @@
 
 import io
 import json
+from unittest import mock
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,8 +20,13 @@ from kechuang.institutions.models import Institution
 
 
 def run_worker() -> None:
-    """What `kechuang db_worker` does, until the queue is empty."""
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+    """What `kechuang db_worker` does, until the queue is empty (in the test's transaction:
+    the worker's connection recycling would close it)."""
+    with mock.patch(f"{WORKER}.close_old_connections"):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+
+
+WORKER = "django_tasks_db.management.commands.db_worker"
 
 
 def table() -> dict:

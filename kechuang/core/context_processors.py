@@ -41,9 +41,7 @@ def nav_urls() -> dict[str, str]:
     prefix = get_script_prefix()
     urls = _nav_urls.get(prefix)
     if urls is None:
-        urls = {
-            name.replace(":", "_").replace("-", "_"): reverse(name) for name in NAV_URL_NAMES
-        }
+        urls = {name.replace(":", "_").replace("-", "_"): reverse(name) for name in NAV_URL_NAMES}
         _nav_urls[prefix] = urls
     return urls
 

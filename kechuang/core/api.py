@@ -102,6 +102,19 @@ class RelatedTextField(serializers.CharField):
         return "" if value is None else value
 
 
+class DisplayField(serializers.CharField):
+    """Read-only text of a model method without arguments (`get_status_display`), called
+    directly: DRF's generic path inspects the method's signature on every row, which costs
+    more than the call itself."""
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        return getattr(instance, self.source)()
+
+
 # --- the base viewset ----------------------------------------------------------------------
 
 

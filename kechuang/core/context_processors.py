@@ -1,7 +1,49 @@
 """Navigation shown in the base layout, by role."""
 
+from django.urls import get_script_prefix, reverse
+
 from kechuang.core.choices import READ_ONLY_REGION_ROLES, Role
 from kechuang.core.scoping import is_bureau
+
+# The pages base.html links to; the template reads them as nav_url.<name with _ for : and ->.
+NAV_URL_NAMES = (
+    "api-docs",
+    "core:apitoken_list",
+    "core:auditevent_list",
+    "core:home",
+    "core:logout",
+    "core:password_change",
+    "eligibility:screening",
+    "eligibility:self_check",
+    "enterprises:alert_deadlines",
+    "enterprises:enterprise_list",
+    "enterprises:plaque_list",
+    "enterprises:poolentry_funnel",
+    "enterprises:poolentry_list",
+    "enterprises:qualification_counts",
+    "enterprises:qualification_list",
+    "enterprises:tier_list",
+    "indicators:dashboard",
+    "institutions:institution_list",
+    "transfer:achievement_list",
+    "transfer:chain_list",
+    "transfer:contract_list",
+    "transfer:demand_list",
+    "transfer:event_list",
+    "transfer:match_pipeline",
+)
+# Script prefix -> {key: url}. The URLs never change while the process runs, and reversing
+# some 25 of them on every page cost more than the rest of the layout.
+_nav_urls: dict[str, dict[str, str]] = {}
+
+
+def nav_urls() -> dict[str, str]:
+    prefix = get_script_prefix()
+    urls = _nav_urls.get(prefix)
+    if urls is None:
+        urls = {name.replace(":", "_").replace("-", "_"): reverse(name) for name in NAV_URL_NAMES}
+        _nav_urls[prefix] = urls
+    return urls
 
 
 def navigation(request):
@@ -10,6 +52,7 @@ def navigation(request):
         return {}
     bureau = is_bureau(user)
     return {
+        "nav_url": nav_urls(),
         "nav_is_bureau": bureau,
         "nav_may_screen": bureau or user.role == Role.LIAISON,
         "nav_sees_region": bureau

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from kechuang.core.api import ScopedSlugRelatedField, ServiceViewSet, linkable_regions
+from kechuang.core.api import DisplayField, ScopedSlugRelatedField, ServiceViewSet, linkable_regions
 from kechuang.core.choices import RegionLevel, Role
 from kechuang.core.formatting import mask_name, mask_phone
 from kechuang.core.models import Region
@@ -27,7 +27,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         },
     )
     township_name = serializers.CharField(source="township.name", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = DisplayField(source="get_status_display")
 
     class Meta:
         model = Enterprise

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_view
 from rest_framework import serializers
 
 from kechuang.core.api import (
+    DisplayField,
     ScopedRelatedField,
     ScopedSlugRelatedField,
     ServiceViewSet,
@@ -40,7 +41,7 @@ class TierSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="设定该梯次的区域代码；全国性梯次为 null（不能在此设定）",
     )
-    validity_display = serializers.CharField(source="get_validity_display", read_only=True)
+    validity_display = DisplayField(source="get_validity_display")
 
     class Meta:
         model = Tier
@@ -144,7 +145,7 @@ class QualificationSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     tier = ScopedRelatedField(Tier, queryset=tiers_visible)
     tier_name = serializers.CharField(source="tier.name", read_only=True)
-    source_display = serializers.CharField(source="get_source_display", read_only=True)
+    source_display = DisplayField(source="get_source_display")
 
     class Meta:
         model = Qualification

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from kechuang.core import clock
 from kechuang.core.api import (
+    DisplayField,
     EditableObjectMixin,
     RelatedTextField,
     ScopedRelatedField,
@@ -94,7 +95,7 @@ class PoolEntrySerializer(serializers.ModelSerializer):
     township = serializers.CharField(source="enterprise.township.name", read_only=True)
     tier = ScopedRelatedField(Tier, queryset=tiers_visible)
     tier_name = serializers.CharField(source="tier.name", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = DisplayField(source="get_status_display")
     liaison = ScopedRelatedField(User, queryset=liaison_choices, required=False, allow_null=True)
     liaison_name = RelatedTextField(source="liaison.display_name")
 

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from kechuang.core.api import ScopedSlugRelatedField, ServiceViewSet, linkable_regions
+from kechuang.core.api import DisplayField, ScopedSlugRelatedField, ServiceViewSet, linkable_regions
 from kechuang.core.formatting import mask_name, mask_phone
 from kechuang.core.models import Region
 from kechuang.core.scoping import can_see_contacts, is_bureau
@@ -13,7 +13,7 @@ from kechuang.institutions.models import Institution
 
 class InstitutionSerializer(serializers.ModelSerializer):
     region = ScopedSlugRelatedField(Region, queryset=linkable_regions, slug_field="code")
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = DisplayField(source="get_kind_display")
     # A plain string in the schema (a blank URLField is documented as two overlapping oneOf
     # branches, which response validators reject); the service's full_clean checks the URL.
     website = serializers.CharField(label="网址", max_length=200, required=False, allow_blank=True)

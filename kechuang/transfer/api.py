@@ -4,6 +4,7 @@ filters and scoping as the list pages; writes go through the services."""
 from rest_framework import serializers
 
 from kechuang.core.api import (
+    DisplayField,
     RelatedTextField,
     ScopedRelatedField,
     ScopedSlugRelatedField,
@@ -40,7 +41,7 @@ class DemandSerializer(serializers.ModelSerializer):
     node = ScopedRelatedField(ChainNode, queryset=nodes_for, required=False, allow_null=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     township = serializers.CharField(source="enterprise.township.name", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = DisplayField(source="get_status_display")
     chain_name = RelatedTextField(source="chain.name")
 
     class Meta:
@@ -76,7 +77,7 @@ class AchievementSerializer(serializers.ModelSerializer):
     chain = ScopedRelatedField(IndustryChain, queryset=chains_for, required=False, allow_null=True)
     node = ScopedRelatedField(ChainNode, queryset=nodes_for, required=False, allow_null=True)
     owner_name = serializers.SerializerMethodField()
-    maturity_display = serializers.CharField(source="get_maturity_display", read_only=True)
+    maturity_display = DisplayField(source="get_maturity_display")
 
     class Meta:
         model = Achievement
@@ -132,8 +133,8 @@ class ContractSerializer(serializers.ModelSerializer):
     achievement = ScopedRelatedField(Achievement, required=False, allow_null=True)
     match = ScopedRelatedField(Match, write=True, required=False, allow_null=True)
     event = ScopedRelatedField(MatchmakingEvent, required=False, allow_null=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    direction_display = serializers.CharField(source="get_direction_display", read_only=True)
+    kind_display = DisplayField(source="get_kind_display")
+    direction_display = DisplayField(source="get_direction_display")
 
     class Meta:
         model = TechContract

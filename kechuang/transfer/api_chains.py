@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_view
 from rest_framework import serializers
 
 from kechuang.core.api import (
+    DisplayField,
     ScopedRelatedField,
     ScopedSlugRelatedField,
     ServiceViewSet,
@@ -94,7 +95,7 @@ class ChainNodeSerializer(serializers.ModelSerializer):
     chain = ScopedRelatedField(IndustryChain, write=True)
     parent = ScopedRelatedField(ChainNode, write=True, required=False, allow_null=True)
     chain_name = serializers.CharField(source="chain.name", read_only=True)
-    stage_display = serializers.CharField(source="get_stage_display", read_only=True)
+    stage_display = DisplayField(source="get_stage_display")
 
     class Meta:
         model = ChainNode

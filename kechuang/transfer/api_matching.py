@@ -13,6 +13,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from kechuang.core.api import (
+    DisplayField,
     EditableObjectMixin,
     RelatedTextField,
     ScopedRelatedField,
@@ -31,7 +32,7 @@ class MatchSerializer(serializers.ModelSerializer):
     demand_title = serializers.CharField(source="demand.title", read_only=True)
     enterprise_name = serializers.CharField(source="demand.enterprise.name", read_only=True)
     achievement_title = serializers.CharField(source="achievement.title", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = DisplayField(source="get_status_display")
     terms = serializers.ListField(child=serializers.CharField(), read_only=True)
     reasons = serializers.ListField(child=serializers.CharField(), read_only=True)
 
@@ -180,7 +181,7 @@ class MatchFeedbackSerializer(serializers.ModelSerializer):
     demand = ScopedRelatedField(Demand, write=True)
     achievement = ScopedRelatedField(Achievement)
     achievement_title = serializers.CharField(source="achievement.title", read_only=True)
-    reason_display = serializers.CharField(source="get_reason_display", read_only=True)
+    reason_display = DisplayField(source="get_reason_display")
     created_by_name = RelatedTextField(source="created_by.display_name")
 
     class Meta:

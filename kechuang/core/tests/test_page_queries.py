@@ -39,7 +39,7 @@ BASELINES: dict[str, int | None] = {
     "core:apitoken_list": 3,
     "core:apitoken_revoke": None,
     "core:auditevent_list": 4,
-    "core:home": 13,
+    "core:home": 12,
     "core:record_history": 5,
     "eligibility:screening": 6,
     "eligibility:self_check": 7,

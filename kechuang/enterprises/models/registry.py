@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from kechuang.core import reference
 from kechuang.core.choices import RegionLevel
+from kechuang.core.links import record_url
 from kechuang.core.scoping import Scope, ScopedQuerySet
 from kechuang.core.text import validate_clean_name, validate_clean_text
 from kechuang.core.validators import validate_credit_code
@@ -82,6 +83,9 @@ class Enterprise(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return record_url("enterprises:enterprise_detail", self.pk)
 
     def clean(self) -> None:
         errors = {}

@@ -99,10 +99,12 @@ def _reached_on(q: Qualification) -> datetime.date:
     return q.issued_on or q.valid_from
 
 
-def recruited_deadlines(user: User, today: datetime.date | None = None) -> list[Deadline]:
+def recruited_deadlines(
+    user: User, today: datetime.date | None = None, *, settings: _SettingsByCounty | None = None
+) -> list[Deadline]:
     """Recruited firms without a TSME / HNTE qualification obtained by their due date."""
     today = today or clock.today()
-    settings = _SettingsByCounty(user)
+    settings = settings or _SettingsByCounty(user)
     tiers = {t.code: t for t in Tier.objects.filter(code__in=[TSME, HNTE])}
     firms = (
         Enterprise.objects.visible_to(user)
@@ -141,10 +143,12 @@ def recruited_deadlines(user: User, today: datetime.date | None = None) -> list[
     return rows
 
 
-def hnte_expiring(user: User, today: datetime.date | None = None) -> list[Expiry]:
+def hnte_expiring(
+    user: User, today: datetime.date | None = None, *, settings: _SettingsByCounty | None = None
+) -> list[Expiry]:
     """HNTE certificates ending within the county's warning window, with no later certificate."""
     today = today or clock.today()
-    settings = _SettingsByCounty(user)
+    settings = settings or _SettingsByCounty(user)
     later = Qualification.objects.filter(
         enterprise=OuterRef("enterprise"),
         tier=OuterRef("tier"),
@@ -196,15 +200,16 @@ def home_widgets(user: User) -> list[dict]:
     if not (is_bureau(user) or user.role == Role.LIAISON):
         return []
     today = clock.today()
+    settings = _SettingsByCounty(user)  # one query for both lists
     return [
         {
             "title": "招引企业创建期限",
-            "value": len(recruited_deadlines(user, today)),
+            "value": len(recruited_deadlines(user, today, settings=settings)),
             "url": reverse("enterprises:alert_deadlines"),
         },
         {
             "title": "高企证书即将到期",
-            "value": len(hnte_expiring(user, today)),
+            "value": len(hnte_expiring(user, today, settings=settings)),
             "url": reverse("enterprises:alert_expiring"),
         },
         {

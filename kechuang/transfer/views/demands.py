@@ -14,7 +14,7 @@ from kechuang.transfer.choices import DEMAND_TRANSITIONS, DemandStatus, RejectRe
 from kechuang.transfer.filters import DemandFilter
 from kechuang.transfer.forms import DemandForm, DemandTransitionForm
 from kechuang.transfer.models import Demand
-from kechuang.transfer.views.matches import demand_suggestions
+from kechuang.transfer.views.matches import demand_suggestions, suggestion_urls
 
 PAGE_SIZE = 30
 
@@ -56,6 +56,7 @@ def _detail_context(request, demand: Demand, **extra) -> dict:
             demand, request.user
         )
         context["feedback"] = selectors.feedback_of(demand, request.user)
+        context.update(suggestion_urls(demand))
     context.update(extra)
     return context
 

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kechuang.core.htmx import is_htmx, page_or_fragment
+from kechuang.core.links import record_url
 from kechuang.core.scoping import get_visible_or_404
 from kechuang.transfer import selectors, services
 from kechuang.transfer.choices import MATCH_TRANSITIONS, MatchStatus, RejectReason
@@ -77,6 +78,14 @@ def _row(item: dict, achievement: Achievement, matched: dict, rejected: dict) ->
     }
 
 
+def suggestion_urls(demand: Demand) -> dict:
+    """Where a suggestion row posts 采纳 / 不采纳: the same for every row of the demand."""
+    return {
+        "accept_url": record_url("transfer:match_accept", demand.pk),
+        "reject_url": record_url("transfer:match_reject", demand.pk),
+    }
+
+
 def _suggestion_response(request, demand, achievement, error=""):
     if not is_htmx(request):
         if error:
@@ -110,6 +119,7 @@ def _suggestion_response(request, demand, achievement, error=""):
         "may_match": True,
         "reject_reasons": RejectReason.choices,
         "error": error,
+        **suggestion_urls(demand),
     }
     return render(request, "transfer/match_suggestion.html", context)
 

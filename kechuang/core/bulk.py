@@ -6,6 +6,7 @@ AuditEvent per record, both inserted in bulk.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,23 +69,13 @@ def insert_rows(
         ", ".join(["%s"] * (len(given) + len(rest))),
     )
     tail = [f.get_db_prep_save(f.get_default(), connection) for f in rest]
-    prepare = [_preparer(f, connection, memo=True) for f in given]
-    if all(prep is None for prep in prepare):
-        prepare = None
+    prepared = _prepared_rows(connection, given, rows, tail)
     if connection.vendor == "postgresql":
-        _copy_rows(connection, model, [*given, *rest], rows, prepare, tail)
+        _copy_rows(connection, model, [*given, *rest], prepared)
         return
     batch: list[list] = []
     with connection.cursor() as cursor:
-        for row in rows:
-            if prepare is None:
-                values = [*row, *tail]
-            else:
-                values = [
-                    value if prep is None else prep(value, connection)
-                    for value, prep in zip(row, prepare, strict=True)
-                ]
-                values += tail
+        for values in prepared:
             batch.append(values)
             if len(batch) == BATCH_SIZE:
                 cursor.executemany(sql, batch)
@@ -93,27 +84,34 @@ def insert_rows(
             cursor.executemany(sql, batch)
 
 
-def _copy_rows(connection, model, fields, rows, prepare, tail) -> None:
-    """PostgreSQL: the rows streamed with COPY … FROM STDIN, an order of magnitude cheaper
-    than INSERT statements for tens of thousands of rows. Each batch of rows is built before
-    its COPY starts: building one may query (a related record), which a connection busy
-    copying cannot answer."""
+def _prepared_rows(connection, fields, rows, tail=()):
+    """Each row as the list of values the driver takes (the fields' get_db_prep_save where
+    a value needs it, see _AS_IS), followed by `tail`."""
+    needs = [
+        (i, prep)
+        for i, prep in enumerate(_preparer(f, connection, memo=True) for f in fields)
+        if prep is not None
+    ]
+    tail = list(tail)
+    for row in rows:
+        values = [*row, *tail]
+        for i, prep in needs:
+            values[i] = prep(values[i], connection)
+        yield values
+
+
+def _copy_rows(connection, model, fields, rows) -> None:
+    """PostgreSQL: prepared rows streamed with COPY … FROM STDIN, an order of magnitude
+    cheaper than INSERT statements for tens of thousands of rows. Each batch of rows is built
+    before its COPY starts: building one may query (a related record), which a connection
+    busy copying cannot answer."""
     quote = connection.ops.quote_name
     sql = "COPY {} ({}) FROM STDIN".format(
         quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
     )
     rows = iter(rows)
     while True:
-        batch = []
-        for row in rows:
-            if prepare is not None:
-                row = [
-                    value if prep is None else prep(value, connection)
-                    for value, prep in zip(row, prepare, strict=True)
-                ]
-            batch.append([*row, *tail])
-            if len(batch) == 5 * BATCH_SIZE:
-                break
+        batch = list(itertools.islice(rows, 5 * BATCH_SIZE))
         if not batch:
             return
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
@@ -185,17 +183,13 @@ def insert_returning(model: type[models.Model], objs: Sequence[models.Model]) ->
         quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
     )
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    prepare = [(f.attname, _preparer(f, connection, memo=True)) for f in fields]
+    attnames = [f.attname for f in fields]
     per_statement = max(1, _parameter_limit(connection) // len(fields))
     with connection.cursor() as cursor:
         for start in range(0, len(objs), per_statement):
             chunk = objs[start : start + per_statement]
-            params = [
-                value if prep is None else prep(value, connection)
-                for obj in chunk
-                for name, prep in prepare
-                for value in (getattr(obj, name),)
-            ]
+            rows = ([getattr(obj, a) for a in attnames] for obj in chunk)
+            params = [v for values in _prepared_rows(connection, fields, rows) for v in values]
             cursor.execute(
                 head + ", ".join([row] * len(chunk)) + f" RETURNING {quote(pk.column)}", params
             )
@@ -219,15 +213,9 @@ def _copy_new(connection, model, objs, fields) -> None:
         setattr(obj, pk.attname, key)
         obj._state.adding = False
         obj._state.db = connection.alias
-    prepare = [None, *(_preparer(f, connection, memo=True) for f in fields)]
-    _copy_rows(
-        connection,
-        model,
-        [pk, *fields],
-        ([obj.pk, *(getattr(obj, f.attname) for f in fields)] for obj in objs),
-        prepare,
-        [],
-    )
+    attnames = [f.attname for f in fields]
+    rows = ([obj.pk, *(getattr(obj, a) for a in attnames)] for obj in objs)
+    _copy_rows(connection, model, [pk, *fields], _prepared_rows(connection, [pk, *fields], rows))
 
 
 def _parameter_limit(connection) -> int:

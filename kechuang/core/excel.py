@@ -321,7 +321,9 @@ UNREADABLE = "无法读取文件，请上传 .xlsx 格式的 Excel 文件"
 # Row and cell start tags as Excel, WPS and openpyxl write them (reference first, no
 # namespace prefix): found by literal search, at C speed. Any other shape is walked tag by tag.
 _ROW_REF = re.compile(rb'<row r="([0-9]+)"')
-_CELL_REF = re.compile(rb'<c r="([A-Z]+)([0-9]+)"')
+_CELL_TAG = re.compile(rb'<c r="[A-Z]+[0-9]+"')
+_CELL_FAR_ROW = re.compile(rb'<c r="[A-Z]+([0-9]{6,})"')
+_CELL_WIDE = re.compile(rb'<c r="([A-Z]{2,})[0-9]+"')
 _PREFIXED = re.compile(rb":(?:row|c)[\s/>]")
 _ROW_OR_CELL = re.compile(
     rb"""<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])((?:[^>"']|"[^"]*"|'[^']*')*)>"""
@@ -424,13 +426,18 @@ class _SheetExtent:
 
     def read(self, part: bytes) -> None:
         rows = _ROW_REF.findall(part)
-        cells = _CELL_REF.findall(part)
-        if _all_found(part, len(rows), len(cells)):
+        cells = len(_CELL_TAG.findall(part))
+        if _all_found(part, len(rows), cells):
             if rows:
                 self.row = max(self.row, max(map(int, set(rows))))
-            if cells:
-                letters = max({c[0] for c in cells}, key=lambda t: (len(t), t))
-                self.row = max(self.row, max(map(int, {c[1] for c in cells})))
+            # Only cells that could pass a cap are looked at: a row of six digits or more,
+            # a column of two letters or more (a one-letter column is within any cap).
+            far = _CELL_FAR_ROW.findall(part)
+            if far:
+                self.row = max(self.row, max(map(int, set(far))))
+            wide = _CELL_WIDE.findall(part)
+            if wide:
+                letters = max(set(wide), key=lambda t: (len(t), t))
                 self.column = max(self.column, _column_number(letters))
         else:
             self._walk(part)

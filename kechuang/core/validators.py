@@ -1,5 +1,7 @@
 """Validators of national codes."""
 
+import operator
+
 from django.core.exceptions import ValidationError
 
 # GB 32100-2015 《法人和其他组织统一社会信用代码编码规则》: 31 characters (no I, O, Z, S, V)
@@ -13,8 +15,9 @@ USCC_SET = frozenset(USCC_CHARSET)
 
 
 def uscc_check_char(first17: str) -> str:
-    values = USCC_VALUES
-    total = sum(values[c] * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
+    if len(first17) != len(USCC_WEIGHTS):
+        raise ValueError("17 characters expected")
+    total = sum(map(operator.mul, map(USCC_VALUES.__getitem__, first17), USCC_WEIGHTS))
     return USCC_CHARSET[(31 - total % 31) % 31]
 
 

@@ -20,12 +20,6 @@ from kechuang.core import audit
 BATCH_SIZE = 1000
 
 
-def tracked_values(obj: models.Model) -> dict[str, Any]:
-    """The stored columns of `obj` (attnames, without the primary key)."""
-    fields = obj._meta.concrete_fields
-    return {f.attname: getattr(obj, f.attname) for f in fields if not f.primary_key}
-
-
 _HISTORICAL: dict[type, Any] = {}
 
 
@@ -250,12 +244,13 @@ def create(model: type[models.Model], objs: Sequence[models.Model], *, user, rea
     """Inserts validated new records with their history and change log."""
     if not objs:
         return
+    logged = [a for a in _tracked(model) if a != model._meta.pk.attname]
     at = timezone.now()
     insert_returning(model, objs)
     _history(model, objs, "+", user=user, reason=reason, at=at)
     audit.record_bulk(
         model,
-        ((obj, {}, _logged(obj, tracked_values(obj))) for obj in objs),
+        ((obj, {}, {a: getattr(obj, a) for a in logged}) for obj in objs),
         action="create",
         user=user,
         at=at,

@@ -66,7 +66,7 @@ class RowError:
         return f"{where}{column}：{self.message}"
 
 
-@dataclass
+@dataclass(slots=True)
 class RowOutcome:
     row: int
     key: str
@@ -549,6 +549,7 @@ def run_import(
             report(done, max(done, estimate))
     except ImportFileError as exc:
         result.errors.append(RowError(0, "", str(exc)))
+    del rows, seen  # the workbook calamine holds, freed before the writes
     if done == 0 and not result.errors:
         result.errors.append(RowError(0, "", "文件中没有数据行：表头（第1行）以下没有填写任何数据"))
     if result.rows and not spec.bulk:

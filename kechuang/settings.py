@@ -25,9 +25,9 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
-        # A 64 MB page cache (used as needed) keeps big imports' indexes in memory.
+        # A 16 MB page cache (used as needed) keeps big imports' indexes in memory.
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-16384;"
         ),
         "transaction_mode": "IMMEDIATE",
     }

@@ -44,15 +44,7 @@ def start(kind: str, title: str, user: User | None, params: dict, *, total: int 
     if kind not in _HANDLERS:
         raise ValueError(f"no handler for job kind {kind!r}")
     with transaction.atomic():
-        job = Job.objects.create(
-            kind=kind,
-            title=title[:200],
-            user=user,
-            region_code=user.region.code if user is not None and user.region_id else "",
-            params=params,
-            total=total,
-            phase="排队等待处理",
-        )
+        job = _record(kind, title, user, params, total=total, phase="排队等待处理")
         run_job.enqueue(job.pk)
     return job
 
@@ -60,15 +52,20 @@ def start(kind: str, title: str, user: User | None, params: dict, *, total: int 
 def run_now(kind: str, title: str, user: User | None, params: dict, *, progress=None) -> Job:
     """Runs a job in this process at once (small work, or a command that shows its own
     progress: `progress(job)` makes the Progress to report to), recorded like a queued one."""
-    job = Job.objects.create(
+    job = _record(kind, title, user, params)
+    execute(job, progress)
+    return job
+
+
+def _record(kind: str, title: str, user: User | None, params: dict, **fields) -> Job:
+    return Job.objects.create(
         kind=kind,
         title=title[:200],
         user=user,
         region_code=user.region.code if user is not None and user.region_id else "",
         params=params,
+        **fields,
     )
-    execute(job, progress)
-    return job
 
 
 @task()

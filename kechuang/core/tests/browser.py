@@ -47,3 +47,19 @@ def reload_reference_data() -> None:
         return
     for module, function in DATA_MIGRATIONS:
         getattr(importlib.import_module(module), function)(apps, None)
+
+
+def new_page(timeout_ms: int = 15_000):
+    """A Chromium page in a fresh zh-CN context, closed with its browser afterwards; for a
+    pytest fixture: `yield from new_page()`."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch(p)
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
+        context.set_default_timeout(timeout_ms)
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+            browser.close()

@@ -15,7 +15,7 @@ from kechuang.core import excel
 from kechuang.core.choices import Role
 from kechuang.core.models import Job, Region
 from kechuang.core.services import user_create
-from kechuang.core.tests.browser import launch, reload_reference_data
+from kechuang.core.tests.browser import new_page, reload_reference_data
 from kechuang.core.tests.cast import credit_code, xlsx
 from kechuang.enterprises.models import Enterprise
 from kechuang.enterprises.tests.test_importers import HEADER, row
@@ -84,17 +84,7 @@ def slow_rows(monkeypatch):
 
 @pytest.fixture
 def page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = launch(p)
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
-        context.set_default_timeout(20_000)
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
+    yield from new_page(timeout_ms=20_000)
 
 
 def watch_progress(page, done_text: str) -> list[int]:

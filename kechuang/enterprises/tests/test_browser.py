@@ -9,7 +9,7 @@ import pytest
 from kechuang.core.choices import Role
 from kechuang.core.models import Region
 from kechuang.core.services import user_create
-from kechuang.core.tests.browser import launch, reload_reference_data
+from kechuang.core.tests.browser import new_page, reload_reference_data
 from kechuang.core.validators import uscc_check_char
 from kechuang.enterprises.services import enterprise_create
 
@@ -66,17 +66,7 @@ def cast(transactional_db):
 
 @pytest.fixture
 def page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = launch(p)
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
-        context.set_default_timeout(15_000)
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
+    yield from new_page()
 
 
 def log_in(page, base: str, username: str) -> None:

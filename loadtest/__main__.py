@@ -318,7 +318,12 @@ def main() -> int:
     )
     parser.add_argument("--sessions", type=int, default=50, help="并发会话数（默认 50）")
     parser.add_argument("--duration", type=float, default=60, help="每轮时长（秒，默认 60）")
-    parser.add_argument("--threads", type=int, default=4, help="每个 gunicorn 进程的线程数")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="每个 gunicorn 进程的线程数（默认 1：两核上线程多了尾延迟反而更高）",
+    )
     parser.add_argument("--p95-limit", type=float, default=300, help="20 个会话时 p95 上限（毫秒）")
     parser.add_argument(
         "--database", type=Path, help="已载入演示数据的 SQLite 文件（复制一份使用，省去载入）"

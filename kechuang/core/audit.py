@@ -154,16 +154,12 @@ _BATCH: ContextVar[str | None] = ContextVar("kechuang_batch", default=None)
 
 @contextmanager
 def batch(reason: str) -> Iterator[None]:
-    """Tags every history row written inside with `reason`."""
+    """Tags every history row written inside with `reason` (none when it is empty)."""
     token = _BATCH.set(reason)
     try:
         yield
     finally:
         _BATCH.reset(token)
-
-
-def current_batch() -> str | None:
-    return _BATCH.get()
 
 
 def _tag_record(sender, history_instance, **kwargs) -> None:

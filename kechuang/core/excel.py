@@ -557,10 +557,12 @@ def run_import(
     result.errors.sort(key=lambda e: e.row)
     if result.errors or dry_run:
         return result
+    from kechuang.core import audit
+
     writes = [o for o in result.rows if o.action != "unchanged"]
     report(0, len(writes), "写入数据")
     try:
-        with transaction.atomic(), audit_batch(batch):
+        with transaction.atomic(), audit.batch(batch):
             spec.begin(user, context)
             if spec.bulk:
                 spec.save_bulk(writes, user, batch)
@@ -579,14 +581,6 @@ def run_import(
     report(len(writes), len(writes))
     result.committed = True
     return result
-
-
-def audit_batch(batch: str):
-    from contextlib import nullcontext
-
-    from kechuang.core.audit import batch as tagged
-
-    return tagged(batch) if batch else nullcontext()
 
 
 def _chunks(rows: Iterable, size: int):

@@ -152,8 +152,10 @@ def undo(job: Job, actor: User) -> dict[str, int]:
             with audit.batch(reason):
                 for model, rows in plan:
                     first = _first_rows(model, rows)
-                    restored += _restore(model, [r for r in first if r.history_type != "+"], actor)
-                    removed += _remove(model, [r for r in first if r.history_type == "+"], actor)
+                    changed = [r for r in first if r.history_type != "+"]
+                    created = [r for r in first if r.history_type == "+"]
+                    restored += _restore(model, changed, actor, reason)
+                    removed += _remove(model, created, actor)
             excel.get_spec(job.params["kind"]).undone(
                 actor, {model._meta.label: rows for model, rows in plan}
             )
@@ -222,7 +224,15 @@ def _first_rows(model, rows) -> list:
     return list(first.values())
 
 
-def _restore(model, rows, actor: User) -> int:
+def _editable(model, actor: User):
+    """The records of `model` the actor may change (all, for a model without a scope)."""
+    manager = model.objects
+    if hasattr(manager, "editable_by"):
+        return manager.editable_by(actor)
+    return model._base_manager.all()
+
+
+def _restore(model, rows, actor: User, reason: str) -> int:
     """Puts records back to the values of the history row before the import's first."""
     if not rows:
         return 0
@@ -252,10 +262,8 @@ def _restore(model, rows, actor: User) -> int:
         model,
         changes,
         user=actor,
-        reason=audit.current_batch() or "",
-        queryset=model.objects.editable_by(actor)
-        if hasattr(model.objects, "editable_by")
-        else None,
+        reason=reason,
+        queryset=_editable(model, actor),
     )
     return len(changes)
 
@@ -266,8 +274,7 @@ def _remove(model, rows, actor: User) -> int:
         return 0
     pk = model._meta.pk.attname
     ids = [getattr(r, pk) for r in rows]
-    scoped = model.objects.editable_by(actor) if hasattr(model.objects, "editable_by") else None
-    objs = list((scoped if scoped is not None else model._base_manager).filter(pk__in=ids))
+    objs = list(_editable(model, actor).filter(pk__in=ids))
     if len(objs) != len(ids):
         raise PermissionDenied("无权删除本次导入新增的部分记录")
     for obj in objs:

@@ -34,7 +34,7 @@ def job_detail(request, pk: int):
             context["spec"] = excel.get_spec(job.params.get("kind", ""))
         except excel.ImportFileError:
             context["spec"] = None
-        token = job.result.get("token") or job.params.get("token")
+        token = job.params.get("token")
         dry_run_passed = job.finished and job.params.get("dry_run") and not job.errors
         if dry_run_passed and token in request.session.get(SESSION_KEY, []):
             context["token"] = token

@@ -2,10 +2,11 @@
 
 Every write from the web page or the CLI, and every check of a file above IMPORT_JOB_ROWS
 rows, is recorded as a Job: a small file runs at once in the request or command, a bigger
-one is queued for a worker and the page polls its progress (API imports stay synchronous). The file waits in the pending folder (excel.pending_dir) until its job
-has read it. A committed import can be undone: its history rows carry the job's tag, so
-every record it created is removed and every record it changed goes back to the values
-before it — unless any of them changed again since, in which case nothing is done.
+one is queued for a worker and the page polls its progress (API imports stay synchronous).
+The file waits in the pending folder (excel.pending_dir) until its job has read it.
+A committed import can be undone: its history rows carry the job's tag, so every record
+it created is removed and every record it changed goes back to the values before it —
+unless any of them changed again since, in which case nothing is done.
 """
 
 from __future__ import annotations

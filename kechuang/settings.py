@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "kechuang.core.middleware.LoginRequiredMiddleware",
+    "kechuang.core.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "kechuang.urls"
@@ -179,8 +180,18 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "kechuang_cache",
-    }
+    },
+    # Signed-in pages, per process, keyed by the data version (core/pagecache.py).
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "kechuang-pages",
+        "OPTIONS": {"MAX_ENTRIES": envint("PAGE_CACHE_ENTRIES", 2000)},
+    },
 }
+# How long a signed-in page is kept at most (0: no page cache); a write invalidates it at once.
+PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 600)
+# Pages never kept: a job's page shows its elapsed time.
+PAGE_CACHE_SKIP_PREFIXES = ["/jobs/"]
 
 REST_FRAMEWORK = {
     # Tokens first: a refused token answers 401 with a WWW-Authenticate challenge.

@@ -21,7 +21,10 @@ IMPORT_UPLOAD_DIR = VAR_DIR / "imports"
 atexit.register(shutil.rmtree, VAR_DIR, ignore_errors=True)
 
 # Throttling counts in a per-process memory cache (production: the shared database cache).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+}
 # Tests call the API far faster than any client may; test_throttling lowers a rate itself.
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {  # noqa: F405
     "anon": "100000/min",

@@ -109,6 +109,7 @@ CONFIG = re.compile(rb'<script id="dashboard-config" type="application/json">(.*
 class Result:
     latencies: dict[str, list[float]] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
+    cache_hits: int = 0
     samples: list[str] = field(default_factory=list)
     elapsed: float = 0.0
 
@@ -129,6 +130,7 @@ class Result:
             self.latencies.setdefault(label, []).extend(values)
         for label, count in other.errors.items():
             self.errors[label] = self.errors.get(label, 0) + count
+        self.cache_hits += other.cache_hits
         self.samples.extend(other.samples[: 5 - len(self.samples)])
 
 
@@ -247,6 +249,7 @@ def run(sessions: list[tuple[Session, list[tuple[str, str]]]], seconds: float) -
                 else:
                     detail = f"状态 {status}"
                 took = time.perf_counter() - start
+                result.cache_hits += session.cache_hit
                 result.latencies.setdefault(label, []).append(took * 1000)
                 if status != 200:
                     result.errors[label] = result.errors.get(label, 0) + 1
@@ -324,6 +327,11 @@ def main() -> int:
         default=1,
         help="每个 gunicorn 进程的线程数（默认 1：两核上线程多了尾延迟反而更高）",
     )
+    parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="关闭页面缓存，测每个页面每次都渲染时的成本",
+    )
     parser.add_argument("--p95-limit", type=float, default=300, help="20 个会话时 p95 上限（毫秒）")
     parser.add_argument(
         "--database", type=Path, help="已载入演示数据的 SQLite 文件（复制一份使用，省去载入）"
@@ -340,10 +348,15 @@ def main() -> int:
         task_worker=True,
         database=args.database,
         prefix="kechuang-loadtest-",
+        env={"PAGE_CACHE_SECONDS": "0"} if args.no_page_cache else None,
     )
     with site:
         port = int(site.base.rsplit(":", 1)[1])
-        print(f"站点：{site.base}（gunicorn 2 个进程 × {args.threads} 线程，另有 1 个任务进程）")
+        cache = "关闭" if args.no_page_cache else "开启"
+        print(
+            f"站点：{site.base}（gunicorn 2 个进程 × {args.threads} 线程，另有 1 个任务进程；"
+            f"页面缓存{cache}）"
+        )
         signed = sign_in(port, max(args.sessions, ACCEPTANCE_SESSIONS), PASSWORD)
         values = {u: role_values(s, u) for u, s in dict(signed).items()}
         mixes = [(s, role_pages(u, values[u])) for u, s in signed]
@@ -377,7 +390,8 @@ def report(measured, labels: list[str], args) -> int:
     for count, (mix, reference) in measured.items():
         print(f"\n== {count} 个会话，{mix.elapsed:.0f} 秒")
         print("\n".join(table(mix, labels)))
-        line = f"吞吐量 {mix.rate:.1f} 次/秒"
+        hits = mix.cache_hits / mix.requests if mix.requests else 0.0
+        line = f"吞吐量 {mix.rate:.1f} 次/秒（页面缓存命中 {hits:.0%}）"
         if reference is not None:
             ratio = mix.rate / reference.rate if reference.rate else 0.0
             line += f"；参照 /healthz {reference.rate:.1f} 次/秒；比值 {ratio:.2f}"

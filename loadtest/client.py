@@ -17,6 +17,8 @@ class Session:
     def __init__(self, host: str, port: int, timeout: float = 60):
         self.conn = http.client.HTTPConnection(host, port, timeout=timeout)
         self.cookies: dict[str, str] = {}
+        # Whether the last answer came from the page cache (its X-Page-Cache header).
+        self.cache_hit = False
 
     def request(
         self, method: str, path: str, body: bytes | None = None, headers: dict | None = None
@@ -39,6 +41,7 @@ class Session:
         for header in response.msg.get_all("Set-Cookie") or []:
             for name, morsel in SimpleCookie(header).items():
                 self.cookies[name] = morsel.value
+        self.cache_hit = response.getheader("X-Page-Cache") == "hit"
         if response.will_close:
             self.conn.close()
         return response.status, data, response.getheader("Location", "")

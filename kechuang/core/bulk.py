@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from kechuang.core import audit
+from kechuang.core import audit, pagecache
 
 BATCH_SIZE = 1000
 
@@ -103,6 +103,7 @@ def _copy_rows(connection, model, fields, rows) -> None:
     sql = "COPY {} ({}) FROM STDIN".format(
         quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
     )
+    pagecache.changed(connection)  # COPY bypasses the connection's execute wrappers
     rows = iter(rows)
     while True:
         batch = list(itertools.islice(rows, 5 * BATCH_SIZE))

@@ -223,6 +223,20 @@ class ApiToken(models.Model):
         return f"{self.name}（{self.prefix}…）"
 
 
+class DataVersion(models.Model):
+    """One row whose token changes whenever committed data changes (see core/pagecache.py).
+    Bookkeeping, not business data: outside the audit."""
+
+    token = models.CharField("数据版本", max_length=32)
+
+    class Meta:
+        verbose_name = "数据版本"
+        verbose_name_plural = "数据版本"
+
+    def __str__(self) -> str:
+        return self.token
+
+
 class Job(models.Model):
     """A piece of long work run by a background worker (an import of many rows): who started
     it, its progress, its result and its errors. Bookkeeping, not audited: what the job

@@ -46,7 +46,8 @@ def _detail_context(request, demand: Demand, **extra) -> dict:
         "editable": editable,
         "may_match": may_match,
         "moves": workflow.moves_for(request.user, demand, editable=editable),
-        "transitions": workflow.history_of(demand),
+        # Who moved it and why is for those who may change it, not every reader.
+        "transitions": workflow.history_of(demand) if editable else None,
         "matches": matches,
         "reject_reasons": RejectReason.choices,
     }

@@ -253,7 +253,8 @@ def moves_for(user: User, record: models.Model, *, editable: bool | None = None)
 
 
 def history_of(*records: models.Model) -> list[TransitionLog]:
-    """The logged moves of the records, oldest first, each with its states' labels."""
+    """The logged moves of the records (of one or several models), oldest first, each with
+    its states' labels and its model's name (`kind`)."""
     from kechuang.core.models import TransitionLog
 
     records = [r for r in records if r is not None and r.pk is not None]
@@ -264,9 +265,10 @@ def history_of(*records: models.Model) -> list[TransitionLog]:
     for record in records:
         query |= models.Q(content_type=types[type(record)], object_id=str(record.pk))
     rows = list(TransitionLog.objects.filter(query).select_related("actor"))
-    by_type = {types[type(r)].pk: workflow_of(r) for r in records}
+    by_type = {types[type(r)].pk: (type(r), workflow_of(r)) for r in records}
     for row in rows:
-        workflow = by_type[row.content_type_id]
+        model, workflow = by_type[row.content_type_id]
+        row.kind = model._meta.verbose_name
         row.from_label = workflow.label(row.from_state) if row.from_state else ""
         row.to_label = workflow.label(row.to_state)
     return rows

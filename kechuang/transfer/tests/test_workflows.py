@@ -103,3 +103,27 @@ class MatchWorkflowTest(WorkflowTable, TransferCastTestCase):
         self.assertEqual((row.from_state, row.to_state, row.on), ("recommended", "contracted", DAY))
         self.assertEqual(row.comment, "登记技术合同“JS-WF-1”")
         self.assertEqual(Demand.objects.get(pk=self.demand_a.pk).status, DemandStatus.CONTRACTED)
+
+
+class DemandPageHistoryTest(TransferCastTestCase):
+    def test_editors_see_the_moves_of_the_demand_and_its_matches_readers_do_not(self):
+        match = services.match_accept(
+            actor=self.staff, demand=self.demand_a, achievement=self.achievement, on=DAY
+        )
+        services.match_transition(
+            actor=self.liaison_a, match=match, status="contacted", on=DAY, note="电话联系"
+        )
+        self.client.force_login(self.ent_user_a)
+        page = self.client.get(f"/transfer/demands/{self.demand_a.pk}/")
+        self.assertContains(page, "已收集 → 已匹配")
+        self.assertContains(page, "匹配对接</span> 已推荐 → 已对接")
+        self.assertContains(page, "电话联系")
+        # The firm may only close its demand: that is its one button.
+        self.assertContains(page, 'name="status" value="closed"')
+        self.assertNotContains(page, 'name="status" value="published"')
+        # A published demand is read by every user; its history is not.
+        self.client.force_login(self.inst_user)
+        page = self.client.get(f"/transfer/demands/{self.demand_a.pk}/")
+        self.assertEqual(page.status_code, 200)
+        self.assertNotContains(page, "电话联系")
+        self.assertNotContains(page, 'name="status"')

@@ -47,7 +47,7 @@ def _detail_context(request, demand: Demand, **extra) -> dict:
         "may_match": may_match,
         "moves": workflow.moves_for(request.user, demand, editable=editable),
         # Who moved it and why is for those who may change it, not every reader.
-        "transitions": workflow.history_of(demand) if editable else None,
+        "transitions": workflow.history_of(demand, *matches) if editable else None,
         "matches": matches,
         "reject_reasons": RejectReason.choices,
     }

@@ -298,3 +298,41 @@ class Job(models.Model):
         if self.state == self.State.DONE:
             return 100
         return min(99, self.done * 100 // self.total) if self.total else 0
+
+
+class TransitionLog(models.Model):
+    """One status move of a record (core.workflow): from, to, who, when, the date given and
+    the comment. Append-only and itself the audit of the move (the record's own history
+    holds the changed columns), so it keeps no history of its own, like AuditEvent."""
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name="记录类型", on_delete=models.CASCADE
+    )
+    object_id = models.CharField("记录编号", max_length=64)
+    from_state = models.CharField("原状态", max_length=40, blank=True)
+    to_state = models.CharField("新状态", max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField("时间")
+    on = models.DateField("日期", null=True, blank=True)
+    comment = models.TextField("说明", blank=True)
+    automatic = models.BooleanField("随关联记录变更", default=False)
+    region_code = models.CharField("所属区域代码", max_length=12, blank=True, db_index=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(region_code="region_code")
+
+    class Meta:
+        verbose_name = "状态变更记录"
+        verbose_name_plural = "状态变更记录"
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.from_state or '—'} → {self.to_state}"

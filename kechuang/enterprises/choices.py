@@ -1,5 +1,8 @@
 from django.db import models
 
+from kechuang.core.choices import BUREAU_ROLES, Role
+from kechuang.core.workflow import Transition, Workflow
+
 
 class EnterpriseStatus(models.TextChoices):
     ACTIVE = "active", "在营"
@@ -37,11 +40,39 @@ class PoolStatus(models.TextChoices):
     NOT_PASSED = "not_passed", "未通过"
 
 
-# Allowed moves of a pool entry; certified and not passed are final for that year.
-POOL_TRANSITIONS = {
-    PoolStatus.CANDIDATE: {PoolStatus.COACHING, PoolStatus.APPLIED, PoolStatus.NOT_PASSED},
-    PoolStatus.COACHING: {PoolStatus.CANDIDATE, PoolStatus.APPLIED, PoolStatus.NOT_PASSED},
-    PoolStatus.APPLIED: {PoolStatus.CERTIFIED, PoolStatus.NOT_PASSED},
-    PoolStatus.CERTIFIED: set(),
-    PoolStatus.NOT_PASSED: set(),
-}
+# Who moves a pool entry: bureau staff and leaders, and the liaison of the firm's township.
+POOL_MANAGERS = frozenset({*BUREAU_ROLES, Role.LIAISON})
+# Certified and not passed are final for that year.
+POOL_WORKFLOW = Workflow(
+    states=PoolStatus,
+    name="培育状态",
+    transitions=[
+        Transition(
+            PoolStatus.COACHING,
+            sources=[PoolStatus.CANDIDATE],
+            roles=POOL_MANAGERS,
+        ),
+        Transition(
+            PoolStatus.CANDIDATE,
+            sources=[PoolStatus.COACHING],
+            roles=POOL_MANAGERS,
+        ),
+        Transition(
+            PoolStatus.APPLIED,
+            sources=[PoolStatus.CANDIDATE, PoolStatus.COACHING],
+            roles=POOL_MANAGERS,
+        ),
+        Transition(
+            PoolStatus.CERTIFIED,
+            sources=[PoolStatus.APPLIED],
+            roles=POOL_MANAGERS,
+        ),
+        Transition(
+            PoolStatus.NOT_PASSED,
+            sources=[PoolStatus.CANDIDATE, PoolStatus.COACHING, PoolStatus.APPLIED],
+            roles=POOL_MANAGERS,
+        ),
+    ],
+    stamps="status_changed_on",
+    note_field="note",
+)

@@ -1,5 +1,8 @@
 from django.db import models
 
+from kechuang.core.choices import BUREAU_ROLES, Role
+from kechuang.core.workflow import Transition, Workflow
+
 
 class ChainStage(models.TextChoices):
     UPSTREAM = "upstream", "上游"
@@ -19,14 +22,39 @@ class DemandStatus(models.TextChoices):
 # A demand is read by every signed-in user from publication until it is contracted or closed.
 PUBLIC_DEMAND_STATUSES = (DemandStatus.PUBLISHED, DemandStatus.MATCHED, DemandStatus.NEGOTIATING)
 
-DEMAND_TRANSITIONS = {
-    DemandStatus.COLLECTED: {DemandStatus.PUBLISHED, DemandStatus.CLOSED},
-    DemandStatus.PUBLISHED: {DemandStatus.MATCHED, DemandStatus.CLOSED},
-    DemandStatus.MATCHED: {DemandStatus.NEGOTIATING, DemandStatus.PUBLISHED, DemandStatus.CLOSED},
-    DemandStatus.NEGOTIATING: {DemandStatus.CONTRACTED, DemandStatus.MATCHED, DemandStatus.CLOSED},
-    DemandStatus.CONTRACTED: {DemandStatus.CLOSED},
-    DemandStatus.CLOSED: set(),
-}
+# Who moves demands and matches: bureau staff and leaders, and liaisons (for the firms of
+# their township: the scope decides).
+MANAGERS = frozenset({*BUREAU_ROLES, Role.LIAISON})
+_OPEN_DEMAND = [
+    DemandStatus.COLLECTED,
+    DemandStatus.PUBLISHED,
+    DemandStatus.MATCHED,
+    DemandStatus.NEGOTIATING,
+    DemandStatus.CONTRACTED,
+]
+# A firm's own user may only close its demand.
+DEMAND_WORKFLOW = Workflow(
+    states=DemandStatus,
+    name="需求状态",
+    transitions=[
+        Transition(DemandStatus.PUBLISHED, sources=[DemandStatus.COLLECTED], roles=MANAGERS),
+        Transition(DemandStatus.MATCHED, sources=[DemandStatus.PUBLISHED], roles=MANAGERS),
+        Transition(
+            DemandStatus.NEGOTIATING,
+            sources=[DemandStatus.MATCHED],
+            roles=MANAGERS,
+        ),
+        # Back when talks come to nothing.
+        Transition(DemandStatus.PUBLISHED, sources=[DemandStatus.MATCHED], roles=MANAGERS),
+        Transition(DemandStatus.MATCHED, sources=[DemandStatus.NEGOTIATING], roles=MANAGERS),
+        Transition(
+            DemandStatus.CONTRACTED,
+            sources=[DemandStatus.NEGOTIATING],
+            roles=MANAGERS,
+        ),
+        Transition(DemandStatus.CLOSED, sources=_OPEN_DEMAND, roles={*MANAGERS, Role.ENTERPRISE}),
+    ],
+)
 
 
 class DemandSource(models.TextChoices):
@@ -68,13 +96,36 @@ class MatchStatus(models.TextChoices):
     DROPPED = "dropped", "已终止"
 
 
-MATCH_TRANSITIONS = {
-    MatchStatus.RECOMMENDED: {MatchStatus.CONTACTED, MatchStatus.DROPPED},
-    MatchStatus.CONTACTED: {MatchStatus.NEGOTIATING, MatchStatus.DROPPED},
-    MatchStatus.NEGOTIATING: {MatchStatus.CONTRACTED, MatchStatus.DROPPED},
-    MatchStatus.CONTRACTED: set(),
-    MatchStatus.DROPPED: set(),
-}
+_LIVE_MATCH = [MatchStatus.RECOMMENDED, MatchStatus.CONTACTED, MatchStatus.NEGOTIATING]
+# Each step is dated; the match's demand follows it (services.match_moved).
+MATCH_WORKFLOW = Workflow(
+    states=MatchStatus,
+    name="对接状态",
+    transitions=[
+        Transition(
+            MatchStatus.CONTACTED,
+            sources=[MatchStatus.RECOMMENDED],
+            roles=MANAGERS,
+            stamps="contacted_on",
+        ),
+        Transition(
+            MatchStatus.NEGOTIATING,
+            sources=[MatchStatus.CONTACTED],
+            roles=MANAGERS,
+            stamps="negotiating_on",
+        ),
+        Transition(
+            MatchStatus.CONTRACTED,
+            sources=[MatchStatus.NEGOTIATING],
+            roles=MANAGERS,
+            stamps="closed_on",
+        ),
+        Transition(MatchStatus.DROPPED, sources=_LIVE_MATCH, roles=MANAGERS, stamps="closed_on"),
+    ],
+    note_field="note",
+    not_before="recommended_on",
+    after="kechuang.transfer.services.match_moved",
+)
 
 
 class RejectReason(models.TextChoices):

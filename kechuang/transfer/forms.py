@@ -21,7 +21,6 @@ from kechuang.transfer.choices import (
     ContractType,
     DemandSource,
     DemandStatus,
-    MatchStatus,
     Maturity,
     RejectReason,
     TransferMode,
@@ -178,16 +177,6 @@ class ContractForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
         if amount is not None and turnover is not None and turnover > amount:
             self.add_error("turnover", "技术交易额不能超过合同金额")
         return data
-
-
-class DemandTransitionForm(forms.Form):
-    status = forms.ChoiceField(choices=DemandStatus.choices)
-
-
-class MatchTransitionForm(forms.Form):
-    status = forms.ChoiceField(choices=MatchStatus.choices)
-    on = forms.DateField(required=False)
-    note = forms.CharField(required=False, max_length=200)
 
 
 class SuggestionForm(forms.Form):

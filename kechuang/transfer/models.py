@@ -11,6 +11,8 @@ from kechuang.core.scoping import Scope, ScopedQuerySet
 from kechuang.core.text import validate_clean_name, validate_clean_text
 from kechuang.enterprises.choices import TechField
 from kechuang.transfer.choices import (
+    DEMAND_WORKFLOW,
+    MATCH_WORKFLOW,
     PUBLIC_DEMAND_STATUSES,
     ChainStage,
     ContractDirection,
@@ -150,6 +152,7 @@ class Demand(models.Model):
         enterprise="enterprise_id",
         public=Q(status__in=PUBLIC_DEMAND_STATUSES),
     )
+    workflow = DEMAND_WORKFLOW
 
     class Meta:
         verbose_name = "技术需求"
@@ -296,6 +299,7 @@ class Match(models.Model):
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
     scope = Scope(region="demand__enterprise__township", enterprise="demand__enterprise_id")
+    workflow = MATCH_WORKFLOW
 
     class Meta:
         verbose_name = "匹配对接"

@@ -15,14 +15,12 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from kechuang.core import clock, concurrency
+from kechuang.core import clock, concurrency, workflow
 from kechuang.core.choices import BUREAU_ROLES, RegionLevel, Role
 from kechuang.core.models import User
 from kechuang.core.scoping import can_write_region, is_bureau, require_editable, require_visible
 from kechuang.enterprises.models import Enterprise
 from kechuang.transfer.choices import (
-    DEMAND_TRANSITIONS,
-    MATCH_TRANSITIONS,
     DemandStatus,
     MatchStatus,
     RejectReason,
@@ -200,32 +198,18 @@ def _check_chain(actor: User, record: Demand | Achievement) -> None:
     )
 
 
-@transaction.atomic
 def demand_transition(*, actor: User, demand: Demand, status: str, note: str = "") -> Demand:
-    """Moves a demand along DEMAND_TRANSITIONS; any other move is refused, naming both
+    """Moves a demand along Demand.workflow; any other move is refused, naming both
     statuses. A firm's own user may only close its demand."""
-    stored = _editable_demand(actor, demand)
-    if status not in DemandStatus.values:
-        raise ValidationError({"status": f"未知的状态：{status}"})
-    current, target = DemandStatus(stored.status), DemandStatus(status)
-    if target not in DEMAND_TRANSITIONS[current]:
-        raise ValidationError(
-            {"status": f"需求状态不能从“{current.label}”改为“{target.label}”"}, code="transition"
-        )
-    if not may_manage_matches(actor) and target != DemandStatus.CLOSED:
-        raise PermissionDenied("企业用户只能关闭本企业的需求")
-    stored.status = target
-    _save(stored, actor)
-    return stored
+    return workflow.take(actor, demand, status, comment=note)
 
 
-def _advance_demand(demand: Demand, target: DemandStatus, actor: User) -> None:
+def _advance_demand(demand: Demand, target: DemandStatus, actor: User, why: str) -> None:
     """Moves the demand forward to `target` (never back, never out of closed)."""
     if demand.status == DemandStatus.CLOSED:
         return
     if DEMAND_ORDER.index(DemandStatus(demand.status)) < DEMAND_ORDER.index(target):
-        demand.status = target
-        _save(demand, actor)
+        workflow.follow(actor, demand, target, comment=why)
 
 
 # --- achievements ------------------------------------------------------------------------
@@ -345,7 +329,7 @@ def match_accept(
     )
     _save(match, actor)
     MatchFeedback.objects.filter(demand=stored, achievement=achievement).delete()
-    _advance_demand(stored, DemandStatus.MATCHED, actor)
+    _advance_demand(stored, DemandStatus.MATCHED, actor, f"采纳成果“{achievement.title}”")
     return match
 
 
@@ -371,43 +355,26 @@ def match_reject(
     return feedback
 
 
-DATE_OF_STATUS = {
-    MatchStatus.CONTACTED: "contacted_on",
-    MatchStatus.NEGOTIATING: "negotiating_on",
-    MatchStatus.CONTRACTED: "closed_on",
-    MatchStatus.DROPPED: "closed_on",
-}
-
-
-def _locked_match(actor: User, match: Match) -> Match:
-    stored = (
-        Match.objects.editable_by(actor)
-        .select_for_update(of=("self",))
-        .select_related("demand")
-        .filter(pk=match.pk)
-        .first()
-    )
-    if stored is None or not may_manage_matches(actor):
-        raise PermissionDenied("无权处理该对接")
-    return stored
-
-
 def _follow_demand(match: Match, actor: User) -> None:
     """The demand follows its match: negotiating, contracted; back to published when its
     last live match is dropped."""
     demand = match.demand
+    why = f"对接“{match.achievement.title}”{match.get_status_display()}"
     if match.status == MatchStatus.NEGOTIATING:
-        _advance_demand(demand, DemandStatus.NEGOTIATING, actor)
+        _advance_demand(demand, DemandStatus.NEGOTIATING, actor, why)
     elif match.status == MatchStatus.CONTRACTED:
-        _advance_demand(demand, DemandStatus.CONTRACTED, actor)
+        _advance_demand(demand, DemandStatus.CONTRACTED, actor, why)
     elif match.status == MatchStatus.DROPPED:
         others = demand.matches.exclude(pk=match.pk).filter(status__in=LIVE_MATCH).exists()
         if not others and demand.status in (DemandStatus.MATCHED, DemandStatus.NEGOTIATING):
-            demand.status = DemandStatus.PUBLISHED
-            _save(demand, actor)
+            workflow.follow(actor, demand, DemandStatus.PUBLISHED, comment=why)
 
 
-@transaction.atomic
+def match_moved(actor: User, match: Match, move: workflow.Move) -> None:
+    """Match.workflow's hook, in the move's transaction: the demand follows."""
+    _follow_demand(match, actor)
+
+
 def match_transition(
     *,
     actor: User,
@@ -416,26 +383,8 @@ def match_transition(
     on: datetime.date | None = None,
     note: str = "",
 ) -> Match:
-    """Moves a match along MATCH_TRANSITIONS, dating the step; the demand follows."""
-    stored = _locked_match(actor, match)
-    if status not in MatchStatus.values:
-        raise ValidationError({"status": f"未知的状态：{status}"})
-    current, target = MatchStatus(stored.status), MatchStatus(status)
-    if target not in MATCH_TRANSITIONS[current]:
-        raise ValidationError(
-            {"status": f"对接状态不能从“{current.label}”改为“{target.label}”"}, code="transition"
-        )
-    on = on or clock.today()
-    if on < stored.recommended_on:
-        raise ValidationError({"on": "日期不能早于推荐日期"})
-    stored.status = target
-    setattr(stored, DATE_OF_STATUS[target], on)
-    if note.strip():
-        line = f"{on.isoformat()} {target.label}：{note.strip()}"
-        stored.note = f"{stored.note}\n{line}" if stored.note else line
-    _save(stored, actor)
-    _follow_demand(stored, actor)
-    return stored
+    """Moves a match along Match.workflow, dating the step; the demand follows."""
+    return workflow.take(actor, match, status, comment=note, on=on)
 
 
 # --- contracts ---------------------------------------------------------------------------
@@ -491,12 +440,12 @@ def _contract_closes_match(record: TechContract, actor: User) -> None:
     if match is None or match.status == MatchStatus.CONTRACTED:
         return
     match = Match.objects.select_for_update(of=("self",)).select_related("demand").get(pk=match.pk)
-    match.status = MatchStatus.CONTRACTED
     match.closed_on = record.registered_on
     for name in ("contacted_on", "negotiating_on"):
         if getattr(match, name) is None:
             setattr(match, name, record.registered_on)
-    _save(match, actor)
+    why = f"登记技术合同“{record.number}”"
+    workflow.follow(actor, match, MatchStatus.CONTRACTED, comment=why, on=record.registered_on)
     _follow_demand(match, actor)
 
 

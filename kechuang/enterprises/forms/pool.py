@@ -12,7 +12,7 @@ from kechuang.core.forms import StyledFormMixin
 from kechuang.core.models import User
 from kechuang.core.selectors import townships_visible_to
 from kechuang.core.validators import normalize_credit_code
-from kechuang.enterprises.choices import POOL_TRANSITIONS, PoolStatus
+from kechuang.enterprises.choices import POOL_WORKFLOW, PoolStatus
 from kechuang.enterprises.models import Enterprise, LadderSettings, PoolEntry, Tier, Visit
 from kechuang.enterprises.selectors.pool import liaison_candidates, tiers_for
 from kechuang.enterprises.selectors.qualifications import tiers_managed_by
@@ -115,12 +115,6 @@ class PoolEntryForm(StyledFormMixin, forms.Form):
     def clean_liaison(self):
         pk = self.cleaned_data.get("liaison")
         return self.candidates.get(pk) if pk else None
-
-
-class TransitionForm(forms.Form):
-    status = forms.ChoiceField(choices=PoolStatus.choices)
-    on = forms.DateField(required=False)
-    note = forms.CharField(required=False, max_length=200)
 
 
 class AssignForm(StyledFormMixin, forms.Form):
@@ -240,7 +234,7 @@ class PoolImportForm(forms.ModelForm):
         status = data.get("status")
         if self.instance.pk and status and status != self.instance.status:
             current = PoolStatus(self.instance.status)
-            if status not in POOL_TRANSITIONS[current]:
+            if POOL_WORKFLOW.transition(current, status) is None:
                 target = PoolStatus(status).label
                 self.add_error("status", f"培育状态不能从“{current.label}”改为“{target}”")
         # A new entry starts on the day it is imported; an update keeps its own dates.

@@ -10,7 +10,12 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from kechuang.core.scoping import Scope, ScopedQuerySet
-from kechuang.enterprises.choices import PoolStatus, QualificationSource, TierValidity
+from kechuang.enterprises.choices import (
+    POOL_WORKFLOW,
+    PoolStatus,
+    QualificationSource,
+    TierValidity,
+)
 
 # The last year a qualification may be recorded for (validity windows are dates).
 LAST_YEAR = 2100
@@ -174,6 +179,7 @@ class PoolEntry(models.Model):
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
     scope = Scope(region="enterprise__township", enterprise="enterprise_id")
+    workflow = POOL_WORKFLOW
 
     class Meta:
         verbose_name = "培育库企业"

@@ -5,15 +5,15 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from kechuang.core import clock, concurrency
-from kechuang.core.choices import BUREAU_ROLES, RegionLevel, Role
+from kechuang.core import clock, concurrency, workflow
+from kechuang.core.choices import RegionLevel
 from kechuang.core.models import Region, User
 from kechuang.core.scoping import is_bureau
-from kechuang.enterprises.choices import POOL_TRANSITIONS, PoolStatus
+from kechuang.enterprises.choices import POOL_MANAGERS, PoolStatus
 from kechuang.enterprises.models import Enterprise, LadderSettings, PoolEntry, Tier, Visit
 
 # Roles whose users may be named as a pool firm's liaison cadre.
-LIAISON_ROLES = frozenset({*BUREAU_ROLES, Role.LIAISON})
+LIAISON_ROLES = POOL_MANAGERS
 LADDER_SETTINGS_FIELDS = (
     "recruit_cutoff",
     "tsme_years",
@@ -99,7 +99,6 @@ def pool_entry_add(
     return entry
 
 
-@transaction.atomic
 def pool_entry_transition(
     *,
     actor: User,
@@ -108,24 +107,9 @@ def pool_entry_transition(
     on: datetime.date | None = None,
     note: str = "",
 ) -> PoolEntry:
-    """Moves an entry along POOL_TRANSITIONS; any other move is refused, naming both statuses."""
-    stored = _locked_entry(actor, entry)
-    current = PoolStatus(stored.status)
-    if status not in PoolStatus.values:
-        raise ValidationError({"status": f"未知的状态：{status}"})
-    target = PoolStatus(status)
-    if target not in POOL_TRANSITIONS[current]:
-        raise ValidationError(
-            {"status": f"培育状态不能从“{current.label}”改为“{target.label}”"}, code="transition"
-        )
-    on = on or clock.today()
-    stored.status = target
-    stored.status_changed_on = on
-    if note.strip():
-        line = f"{on.isoformat()} {target.label}：{note.strip()}"
-        stored.note = f"{stored.note}\n{line}" if stored.note else line
-    _save(stored, actor)
-    return stored
+    """Moves an entry along PoolEntry.workflow, dated `on` (today) with the note appended;
+    any other move is refused, naming both statuses."""
+    return workflow.take(actor, entry, status, comment=note, on=on)
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from kechuang.core.choices import Role
 from kechuang.core.excel import run_import
 from kechuang.core.models import Job
 from kechuang.core.tests.cast import CastTestCase, credit_code, xlsx
-from kechuang.enterprises.choices import POOL_TRANSITIONS, PoolStatus
+from kechuang.enterprises.choices import POOL_WORKFLOW, PoolStatus
 from kechuang.enterprises.importers.pool import POOL_SHEET
 from kechuang.enterprises.models import PoolEntry, Tier, Visit
 from kechuang.enterprises.services import (
@@ -58,7 +58,7 @@ class TransitionTest(PoolTestCase):
                     status=start,
                     entered_on=TODAY,
                 )
-                if end in POOL_TRANSITIONS[start]:
+                if POOL_WORKFLOW.transition(start, end):
                     moved = pool_entry_transition(actor=self.staff, entry=entry, status=end)
                     self.assertEqual(moved.status, end)
                 else:

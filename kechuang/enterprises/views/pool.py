@@ -6,16 +6,14 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from kechuang.core import clock
+from kechuang.core import clock, workflow
 from kechuang.core.htmx import page_or_fragment
 from kechuang.core.scoping import get_visible_or_404
 from kechuang.enterprises import services
-from kechuang.enterprises.choices import POOL_TRANSITIONS, PoolStatus
 from kechuang.enterprises.forms.pool import (
     AssignForm,
     PoolEntryFilter,
     PoolEntryForm,
-    TransitionForm,
     VisitForm,
 )
 from kechuang.enterprises.models import Enterprise, PoolEntry
@@ -88,7 +86,8 @@ def _detail_context(request, entry: PoolEntry, **extra) -> dict:
     context = {
         "entry": entry,
         "may_manage": manage,
-        "moves": [PoolStatus(s) for s in PoolStatus.values if s in POOL_TRANSITIONS[entry.status]],
+        "moves": workflow.moves_for(request.user, entry, editable=manage),
+        "transitions": workflow.history_of(entry),
         "visits": selectors.visits_of(entry, request.user),
         "today": clock.today(),
     }
@@ -109,17 +108,7 @@ def poolentry_detail(request, pk: int):
 def poolentry_transition(request, pk: int):
     """Whoever may manage the firm: move the entry; htmx gets the status fragment back."""
     entry = get_visible_or_404(PoolEntry, request.user, pk=pk)
-    form = TransitionForm(request.POST)
-    error = ""
-    if not form.is_valid():
-        error = "请选择要变更的状态"
-    else:
-        try:
-            entry = services.pool_entry_transition(
-                actor=request.user, entry=entry, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            error = "；".join(exc.messages)
+    entry, error = workflow.take_from_post(request, entry)
     template = page_or_fragment(
         request, "enterprises/poolentry_detail.html", "enterprises/poolentry_status.html"
     )

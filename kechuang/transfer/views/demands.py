@@ -6,13 +6,13 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from kechuang.core import concurrency
+from kechuang.core import concurrency, workflow
 from kechuang.core.htmx import page_or_fragment
 from kechuang.core.scoping import get_editable_or_403, get_visible_or_404
 from kechuang.transfer import selectors, services
-from kechuang.transfer.choices import DEMAND_TRANSITIONS, DemandStatus, RejectReason
+from kechuang.transfer.choices import RejectReason
 from kechuang.transfer.filters import DemandFilter
-from kechuang.transfer.forms import DemandForm, DemandTransitionForm
+from kechuang.transfer.forms import DemandForm
 from kechuang.transfer.models import Demand
 from kechuang.transfer.views.matches import demand_suggestions, suggestion_urls
 
@@ -40,15 +40,15 @@ def demand_list(request):
 def _detail_context(request, demand: Demand, **extra) -> dict:
     editable = Demand.objects.editable_by(request.user).filter(pk=demand.pk).exists()
     may_match = editable and services.may_manage_matches(request.user)
-    moves = [DemandStatus(s) for s in DemandStatus.values if s in DEMAND_TRANSITIONS[demand.status]]
-    if editable and not may_match:
-        moves = [s for s in moves if s == DemandStatus.CLOSED]
+    matches = selectors.matches_of(demand, request.user)
     context = {
         "demand": demand,
         "editable": editable,
         "may_match": may_match,
-        "moves": moves if editable else [],
-        "matches": selectors.matches_of(demand, request.user),
+        "moves": workflow.moves_for(request.user, demand, editable=editable),
+        # Who moved it and why is for those who may change it, not every reader.
+        "transitions": workflow.history_of(demand, *matches) if editable else None,
+        "matches": matches,
         "reject_reasons": RejectReason.choices,
     }
     if may_match:
@@ -106,17 +106,7 @@ def demand_edit(request, pk: int):
 def demand_transition(request, pk: int):
     """Whoever may change the demand: move its status; htmx gets the status fragment back."""
     demand = get_visible_or_404(Demand, request.user, pk=pk)
-    form = DemandTransitionForm(request.POST)
-    error = ""
-    if not form.is_valid():
-        error = "请选择要变更的状态"
-    else:
-        try:
-            demand = services.demand_transition(
-                actor=request.user, demand=demand, status=form.cleaned_data["status"]
-            )
-        except ValidationError as exc:
-            error = "；".join(exc.messages)
+    demand, error = workflow.take_from_post(request, demand)
     template = page_or_fragment(
         request, "transfer/demand_detail.html", "transfer/demand_status.html"
     )

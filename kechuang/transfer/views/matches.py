@@ -8,13 +8,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from kechuang.core import workflow
 from kechuang.core.htmx import is_htmx, page_or_fragment
 from kechuang.core.links import record_url
 from kechuang.core.scoping import get_visible_or_404
 from kechuang.transfer import selectors, services
-from kechuang.transfer.choices import MATCH_TRANSITIONS, MatchStatus, RejectReason
+from kechuang.transfer.choices import MATCH_WORKFLOW, MatchStatus, RejectReason
 from kechuang.transfer.filters import MatchFilter
-from kechuang.transfer.forms import MatchTransitionForm, SuggestionForm
+from kechuang.transfer.forms import SuggestionForm
 from kechuang.transfer.models import Achievement, Demand, Match, MatchFeedback
 
 logger = logging.getLogger(__name__)
@@ -186,9 +187,9 @@ def _board_context(request, **extra) -> dict:
         request.GET or None, queryset=selectors.match_list(request.user), request=request
     )
     columns = selectors.pipeline(request.user, filterset.qs)
+    # The board shows only records the user may see; the service re-checks each one's scope.
     for column in columns:
-        allowed = MATCH_TRANSITIONS[column["status"]]
-        column["moves"] = [MatchStatus(s) for s in MatchStatus.values if s in allowed]
+        column["moves"] = MATCH_WORKFLOW.moves(request.user, column["status"])
     context = {
         "filter": filterset,
         "columns": columns,
@@ -211,15 +212,7 @@ def match_pipeline(request):
 def match_transition(request, pk: int):
     """Staff and liaisons: move a match along the pipeline; htmx gets the board back."""
     match = get_visible_or_404(Match, request.user, pk=pk)
-    form = MatchTransitionForm(request.POST)
-    error = ""
-    if not form.is_valid():
-        error = "请选择要变更的状态"
-    else:
-        try:
-            match = services.match_transition(actor=request.user, match=match, **form.cleaned_data)
-        except ValidationError as exc:
-            error = "；".join(exc.messages)
+    match, error = workflow.take_from_post(request, match)
     if not is_htmx(request):
         if error:
             messages.error(request, error)

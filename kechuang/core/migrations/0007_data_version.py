@@ -10,7 +10,7 @@ def create_row(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0005_jobs")]
+    dependencies = [("core", "0006_transition_log")]
 
     operations = [
         migrations.CreateModel(

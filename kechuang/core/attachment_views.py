@@ -99,6 +99,7 @@ def _upload(request, record) -> AttachmentForm:
     if declared > attachments.max_size() + BODY_MARGIN:
         # Refused before the body is parsed: nothing of it is read or stored.
         form = AttachmentForm(kinds=kinds)
+        form.cleaned_data = {}  # unbound: add_error expects it
         limit = settings.ATTACHMENT_MAX_MB
         form.add_error(
             "file", f"附件大小约 {declared / attachments.MB:.1f} MB，超过上限 {limit} MB"

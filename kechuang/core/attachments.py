@@ -15,6 +15,7 @@ those of that type: an .exe renamed .pdf is refused.
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 import zipfile
 from collections.abc import Callable
@@ -30,13 +31,14 @@ from django.db.models import QuerySet
 
 from kechuang.core.models import Attachment, User
 from kechuang.core.scoping import require_editable
-from kechuang.core.text import strip_control
+from kechuang.core.text import CONTROL, INVISIBLE, strip_control
 
 MB = 1024 * 1024
 MARKER = "attachment_kinds"
 NAME_LENGTH = 200
 HEAD = 8
 
+_HIDDEN = re.compile(f"[{INVISIBLE}{CONTROL}]")
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97–2003, Excel 97–2003, WPS
 
 
@@ -218,7 +220,8 @@ def clean_name(name: str | None) -> str:
     """The uploader's file name for display: its last path part, NFC, without control
     characters, at most NAME_LENGTH characters with its extension kept."""
     text = unicodedata.normalize("NFC", name or "")
-    text = strip_control(text).replace("\t", " ").replace("\n", " ").replace("\r", " ")
+    # Invisible and bidirectional characters too: U+202E can show "exe.pdf" as "fdp.exe".
+    text = _HIDDEN.sub("", re.sub(r"[\t\n\r]", " ", text))
     text = text.replace("\\", "/").rsplit("/", 1)[-1].strip()
     path = PurePosixPath(text or "附件")
     suffix = path.suffix.lower()

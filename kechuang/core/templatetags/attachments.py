@@ -20,7 +20,7 @@ def attachment_panel(context, record, form=None) -> dict:
         {"attachment": a, "delete_url": record_url("core:attachment_delete", a.pk)}
         for a in attachments.attachments_of(record)
     ]
-    if editable and form is None:
+    if editable and not form:  # an including page has none: a blank one
         form = AttachmentForm(kinds=attachments.kinds_of(type(record)))
     return {
         "id": f"attachments-{meta.app_label}-{meta.model_name}-{record.pk}",

@@ -298,6 +298,53 @@ class AttachmentPagesTest(CastTestCase):
         self.assertNotContains(page, "乙公司 验收报告.pdf")
 
 
+class AttachmentApiTest(CastTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.of_a = attachments.attach(
+            actor=cls.admin, record=cls.ent_a, upload=upload("甲.pdf"), kind="认定文件"
+        )
+        cls.of_b = attachments.attach(
+            actor=cls.admin, record=cls.ent_b, upload=upload("乙.pdf"), kind="其他"
+        )
+
+    def names(self, user, query="") -> list[str]:
+        self.client.force_login(user)
+        response = self.client.get(f"/api/attachments/{query}")
+        self.assertEqual(response.status_code, 200, response.content)
+        return [row["name"] for row in response.json()["results"]]
+
+    def test_the_list_holds_the_files_of_the_records_the_caller_sees(self):
+        self.assertEqual(sorted(self.names(self.staff)), ["乙.pdf", "甲.pdf"])
+        self.assertEqual(self.names(self.ent_user_a), ["甲.pdf"])
+        self.assertEqual(self.names(self.inst_user), [])
+
+    def test_one_records_files_by_its_label_and_id(self):
+        query = f"?record=enterprises.enterprise:{self.ent_b.pk}"
+        self.assertEqual(self.names(self.staff, query), ["乙.pdf"])
+        self.assertEqual(self.names(self.ent_user_a, query), [])
+        self.assertEqual(self.names(self.staff, "?record=core.region:1"), [])
+        self.client.force_login(self.staff)
+        row = self.client.get(f"/api/attachments/{self.of_b.pk}/").json()
+        self.assertEqual(row["record"], f"enterprises.enterprise:{self.ent_b.pk}")
+        self.assertEqual(row["download_url"], f"/files/{self.of_b.pk}/")
+        self.assertEqual(row["sha256"], hashlib.sha256(PDF).hexdigest())
+
+    def test_a_malformed_record_is_a_400_naming_the_parameter(self):
+        self.client.force_login(self.staff)
+        for value in ("enterprise", "enterprises.enterprise:x", "a.b:99999999999999999999"):
+            with self.subTest(value=value):
+                response = self.client.get("/api/attachments/", {"record": value})
+                self.assertEqual(response.status_code, 400)
+                self.assertIn("record", response.json())
+
+    def test_another_firms_file_is_404(self):
+        self.client.force_login(self.ent_user_a)
+        self.assertEqual(self.client.get(f"/api/attachments/{self.of_b.pk}/").status_code, 404)
+        self.assertEqual(self.client.delete(f"/api/attachments/{self.of_a.pk}/").status_code, 405)
+
+
 class MediaNotServedTest(CastTestCase):
     """Files under MEDIA_ROOT are reached only through the scoped download view."""
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from kechuang.core.api import ImportView
+from kechuang.core.api_attachments import AttachmentViewSet
 from kechuang.core.api_token import TokenObtainView
 from kechuang.enterprises.api import EnterpriseViewSet
 from kechuang.enterprises.api_annual import EnterpriseYearViewSet
@@ -35,6 +36,7 @@ router.register("chain-nodes", ChainNodeViewSet, basename="chain-node")
 router.register("events", EventViewSet, basename="event")
 router.register("data-values", DataValueViewSet, basename="data-value")
 router.register("targets", TargetViewSet, basename="target")
+router.register("attachments", AttachmentViewSet, basename="attachment")
 
 urlpatterns = [
     path("token/", TokenObtainView.as_view(), name="api-token"),

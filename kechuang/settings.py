@@ -138,7 +138,13 @@ STORAGES = {
 }
 # Serve assets straight from the finders, so a demo needs no collectstatic.
 WHITENOISE_USE_FINDERS = True
+# Uploaded files (attachments) live under MEDIA_ROOT, which is never served as static files
+# (no MEDIA_URL route): they are read only through the attachment views, which apply scoping.
 MEDIA_ROOT = VAR_DIR / "media"
+# Attachments: the STORAGES alias they are stored in (the local disk under MEDIA_ROOT unless
+# another alias is configured) and the largest file accepted, in MB.
+ATTACHMENTS_STORAGE = envstr("ATTACHMENTS_STORAGE", "default")
+ATTACHMENT_MAX_MB = envint("ATTACHMENT_MAX_MB", 20)
 IMPORT_UPLOAD_DIR = VAR_DIR / "imports"
 # An import of more rows than this runs as a background job, with a progress bar.
 IMPORT_JOB_ROWS = envint("IMPORT_JOB_ROWS", 2000)

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from simple_history.signals import (
     post_create_historical_record,
     pre_create_historical_record,
@@ -36,13 +37,15 @@ def jsonable(value: Any) -> Any:
         return str(value)
     if isinstance(value, models.Model):
         return str(value)
+    if isinstance(value, FieldFile):
+        return value.name
     return value
 
 
 def _value(record, attname: str) -> Any:
     """A field's value for the log: related records by their name, not their id."""
     value = getattr(record, attname)
-    field = record.instance_type._meta.get_field(attname.removesuffix("_id"))
+    field = record.instance_type._meta.get_field(attname)  # attnames are keys too
     if field.is_relation and value is not None:
         related = field.related_model.objects.filter(pk=value).first()
         return str(related) if related is not None else str(value)
@@ -51,7 +54,7 @@ def _value(record, attname: str) -> Any:
 
 def _live_value(instance, attname: str) -> Any:
     """The saved instance's value: its related objects are usually loaded already."""
-    field = instance._meta.get_field(attname.removesuffix("_id"))
+    field = instance._meta.get_field(attname)  # attnames are keys too
     if field.is_relation and getattr(instance, attname) is not None:
         return str(getattr(instance, field.name))
     return jsonable(getattr(instance, attname))
@@ -84,6 +87,9 @@ def _region_code(instance) -> str:
     scope = getattr(type(instance), "scope", None)
     if scope is None:
         return ""
+    if scope.generic is not None:  # an attachment: the region of its record
+        record = getattr(instance, "record", None)
+        return _region_code(record) if record is not None else ""
     path = scope.region if scope.region is not None else scope.region_code
     if path is None:
         return ""
@@ -247,7 +253,7 @@ def _related_names(model: type[models.Model], items) -> dict[str, dict]:
                     ids.setdefault(attname, set()).add(value)
     names = {}
     for attname, wanted in ids.items():
-        field = model._meta.get_field(attname.removesuffix("_id"))
+        field = model._meta.get_field(attname)  # attnames are keys too
         if not field.is_relation:
             continue
         found = field.related_model._base_manager.in_bulk(list(wanted))

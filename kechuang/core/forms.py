@@ -1,9 +1,10 @@
 """Forms of the core app."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 
-from kechuang.core import services
+from kechuang.core import attachments, services
 from kechuang.core.models import AuditEvent
 from kechuang.core.text import normalize_data
 
@@ -71,3 +72,24 @@ class AuditFilterForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, model_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["model"].choices = [("", "全部")] + list(model_choices)
+
+
+class AttachmentForm(StyledFormMixin, forms.Form):
+    """One file to attach to a record, and its kind (the record's model lists the kinds)."""
+
+    kind = forms.CharField(label="类别", max_length=40, required=False)
+    file = forms.FileField(label="附件")
+
+    def __init__(self, *args, kinds: tuple[str, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        if kinds:
+            self.fields["kind"] = forms.ChoiceField(
+                label="类别",
+                choices=[(k, k) for k in kinds],
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
+        file = self.fields["file"]
+        file.widget.attrs["accept"] = attachments.accepted_extensions()
+        file.help_text = (
+            f"PDF、OFD、Word、Excel、WPS、JPEG、PNG，不超过 {settings.ATTACHMENT_MAX_MB} MB"
+        )

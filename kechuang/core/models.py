@@ -1,12 +1,22 @@
 """Regions, users and the audit trail: what every other app stands on."""
 
+import secrets
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 from simple_history.models import HistoricalRecords
 
 from kechuang.core.choices import RegionLevel, Role
+from kechuang.core.links import record_url
 from kechuang.core.scoping import Scope, ScopedQuerySet
 
 # Length of the code prefix shared by a region and everything below it (GB/T 2260).
@@ -336,3 +346,75 @@ class TransitionLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_state or '—'} → {self.to_state}"
+
+
+class _AttachmentStorage(LazyObject):
+    """The storage of the STORAGES alias ATTACHMENTS_STORAGE, looked up at first use."""
+
+    def _setup(self):
+        self._wrapped = storages[settings.ATTACHMENTS_STORAGE]
+
+
+attachment_storage = _AttachmentStorage()
+
+
+def get_attachment_storage():
+    """The FileField's storage: a callable, so migrations do not record the alias."""
+    return attachment_storage
+
+
+@receiver(setting_changed)
+def _storage_changed(*, setting, **kwargs) -> None:
+    # Settings change at run time only in tests (override_settings).
+    if setting in {"STORAGES", "ATTACHMENTS_STORAGE"}:
+        attachment_storage._wrapped = empty
+
+
+def attachment_path(instance, filename: str) -> str:
+    """attachments/<yyyy>/<mm>/<random><.ext>: never the uploader's file name."""
+    suffix = PurePosixPath(filename).suffix.lower()
+    return f"attachments/{timezone.localtime():%Y/%m}/{secrets.token_hex(16)}{suffix}"
+
+
+class Attachment(models.Model):
+    """A file attached to a record of any model declaring `attachment_kinds` (application
+    documents, recognition documents, acceptance reports). Seen and changed exactly as that
+    record is; stored under a random name and served only through the scoped download view."""
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name="记录类型", on_delete=models.PROTECT
+    )
+    object_id = models.PositiveBigIntegerField("记录编号")
+    record = GenericForeignKey("content_type", "object_id")
+    kind = models.CharField("类别", max_length=40, blank=True)
+    name = models.CharField("文件名", max_length=200)
+    file = models.FileField(
+        "文件", upload_to=attachment_path, storage=get_attachment_storage, max_length=200
+    )
+    size = models.PositiveBigIntegerField("大小（字节）")
+    mime_type = models.CharField("文件类型", max_length=100)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(generic="attachment_kinds")
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        ordering = ["-uploaded_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return record_url("core:attachment_download", self.pk)

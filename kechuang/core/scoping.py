@@ -6,6 +6,10 @@ manager; views, the API and exports fetch records only through
 `Model.objects.visible_to(user)` / `.editable_by(user)`, and services re-check
 every record they link or change with `require_visible` / `require_editable`.
 
+A record attached to another of any model (an attachment, through `content_type` and
+`object_id`) declares `Scope(generic=...)`: it is seen and changed exactly when the record
+it belongs to is.
+
 Two rules widen reading, never writing:
 - published material (`Scope.public`, e.g. an achievement or demand marked 已发布)
   is readable by every signed-in user;
@@ -15,9 +19,11 @@ Two rules widen reading, never writing:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
@@ -39,7 +45,10 @@ class Scope:
     region_code: path to a field holding a region code, for records without a Region key;
     enterprise / institution: path to the enterprise's or institute's primary key;
     public: the records every signed-in user may read (published material);
-    read_up: users of a region read the records kept at the regions above it.
+    read_up: users of a region read the records kept at the regions above it;
+    generic: for a record linked by `content_type` + `object_id` to a record of any model
+      that has the class attribute of this name: visible and editable exactly when that
+      record is (its model's own scope decides).
     """
 
     region: str | None = None
@@ -48,6 +57,7 @@ class Scope:
     institution: str | None = None
     public: Q | None = None
     read_up: bool = False
+    generic: str | None = None
 
     def region_q(self, region: Region) -> Q:
         if self.region is not None:
@@ -78,6 +88,10 @@ def scope_q(model: type[models.Model], user: User, *, write: bool) -> Q | None:
     if user.is_superuser:
         return None
     scope = _scope_of(model)
+    if scope.generic is not None:
+        if write:
+            return generic_q(scope, lambda records: records.editable_by(user))
+        return generic_q(scope, lambda records: records.visible_to(user))
     own = _own_q(scope, user, write=write)
     if write:
         return own
@@ -108,6 +122,28 @@ def _own_q(scope: Scope, user: User, *, write: bool) -> Q:
     return NOTHING
 
 
+def generic_models(marker: str) -> list[type[models.Model]]:
+    """The scoped models that declare the class attribute `marker` (e.g. attachment_kinds)."""
+    return [
+        m
+        for m in apps.get_models()
+        if hasattr(m, marker) and isinstance(getattr(m, "scope", None), Scope)
+    ]
+
+
+def generic_q(scope: Scope, narrow: Callable[[ScopedQuerySet], models.QuerySet]) -> Q:
+    """Records linked to a record of a `scope.generic` model that `narrow` keeps: one
+    subquery per such model, so the filter stays one query."""
+    from django.contrib.contenttypes.models import ContentType
+
+    q = NOTHING
+    for model in generic_models(scope.generic):
+        content_type = ContentType.objects.get_for_model(model)
+        records = narrow(model._default_manager.all()).values("pk")
+        q |= Q(content_type=content_type.pk, object_id__in=records)
+    return q
+
+
 class ScopedQuerySet(models.QuerySet):
     """A queryset that knows how to narrow itself to what a user may see or change."""
 
@@ -122,6 +158,10 @@ class ScopedQuerySet(models.QuerySet):
     def visible_to_enterprise(self, enterprise_id: int) -> ScopedQuerySet:
         """What an enterprise's users read: its own records and published material."""
         scope = _scope_of(self.model)
+        if scope.generic is not None:
+            return self.filter(
+                generic_q(scope, lambda records: records.visible_to_enterprise(enterprise_id))
+            )
         q = Q(**{scope.enterprise: enterprise_id}) if scope.enterprise else NOTHING
         return self.filter(q | scope.public if scope.public is not None else q)
 
@@ -132,7 +172,10 @@ class ScopedQuerySet(models.QuerySet):
             return self
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        return self.filter(_own_q(_scope_of(self.model), user, write=False))
+        scope = _scope_of(self.model)
+        if scope.generic is not None:
+            return self.filter(generic_q(scope, lambda records: records.owned_by(user)))
+        return self.filter(_own_q(scope, user, write=False))
 
 
 def get_visible_or_404(model: type[models.Model], user: User, **lookup) -> models.Model:

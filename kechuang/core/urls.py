@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kechuang.core import views
+from kechuang.core import attachment_views, views
 
 app_name = "core"
 
@@ -19,4 +19,6 @@ urlpatterns = [
         views.record_history,
         name="record_history",
     ),
+    path("files/<int:pk>/", attachment_views.attachment_download, name="attachment_download"),
+    path("files/<int:pk>/delete/", attachment_views.attachment_delete, name="attachment_delete"),
 ]

@@ -1,6 +1,8 @@
 from django.urls import path
 
+from kechuang.core.attachment_views import attachment_urls
 from kechuang.enterprises import pool_urls, qualification_urls
+from kechuang.enterprises.models import Enterprise
 from kechuang.enterprises.views import registry as views
 
 app_name = "enterprises"
@@ -14,4 +16,5 @@ urlpatterns = (
     ]
     + qualification_urls.urlpatterns
     + pool_urls.urlpatterns
+    + attachment_urls(Enterprise)
 )

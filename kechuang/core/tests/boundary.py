@@ -1,9 +1,10 @@
 """The world outside each user's scope, and the endpoints the boundary test walks.
 
 `build_outside()` adds, beside the cast, records of another county (上城区, another city
-as well) and records of township B's firm and of the second institution, each with a token
-in its name (界外…) so a page that leaks one is caught by text. Every record gets a primary
-key of its own range (model index × 1000), so an id in a URL names one record of one model.
+as well) and records of township B's firm and of the second institution (files attached to
+the firms among them), each with a token in its name (界外…) so a page that leaks one is
+caught by text. Every record gets a primary key of its own range (model index × 1000), so an
+id in a URL names one record of one model.
 `endpoints()` lists every URL pattern and `api_operations()` every operation of the OpenAPI
 schema: nothing here names an endpoint, so one added later is walked too.
 """
@@ -182,6 +183,7 @@ def build_outside(cast) -> list[models.Model]:
             enterprise=firm,
         )
         made.append(demand)
+        made.append(_attachment(n, firm))
     owners = {
         1: {"owner_institution": insts[1], "region": county},
         2: {"owner_institution": cast.institution_2, "region": cast.county},
@@ -285,6 +287,30 @@ def build_outside(cast) -> list[models.Model]:
         )
     )
     return made
+
+
+def _attachment(n: int, record):
+    """A file attached to `record`, stored in the attachments' storage."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from kechuang.core.models import Attachment, attachment_storage
+
+    content = f"%PDF-1.4 {TOKEN}{n}".encode()
+    stored = attachment_storage.save(f"attachments/2023/03/jiewai-{n}.pdf", ContentFile(content))
+    return _make(
+        Attachment,
+        n,
+        content_type_id=_ct(type(record)),
+        object_id=record.pk,
+        kind="申报材料",
+        name=f"{TOKEN}申报书{n}.pdf",
+        file=stored,
+        size=len(content),
+        mime_type="application/pdf",
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
 
 
 def _now():

@@ -7,6 +7,7 @@ database (a temporary SQLite file, or kc_restore_test_<pid> on PostgreSQL)."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -21,13 +22,15 @@ from pathlib import Path
 from unittest import mock
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.test import TestCase, TransactionTestCase, override_settings
 
 from kechuang.core import backup
-from kechuang.core.models import Region
+from kechuang.core.attachments import attach
+from kechuang.core.models import Attachment, Region
 from kechuang.core.services import user_create
 from kechuang.core.tests.browser import reload_reference_data
 from kechuang.core.tests.cast import PASSWORD, credit_code
@@ -37,6 +40,7 @@ from kechuang.indicators.models import DataElement, Indicator
 from kechuang.indicators.services import data_value_save, target_save
 
 YI = Decimal(100_000_000)
+DISK = "django.core.files.storage.FileSystemStorage"
 CERTIFICATE = "qualifications/高企证书 2023.pdf"
 INDICATORS = ("indicators", "--region", "331121", "--period", "2023-04", "--format", "json")
 
@@ -158,9 +162,9 @@ class RoundTripTest(TemporaryFolderMixin, TransactionTestCase):
         super()._fixture_teardown()
         reload_reference_data()
 
-    def build_records(self) -> None:
-        """A small county: users, a firm changed once (history and audit rows), indicator
-        values with a target, all through the services."""
+    def build_records(self) -> Attachment:
+        """A small county: users, a firm changed once (history and audit rows) with a file
+        attached, indicator values with a target, all through the services."""
         county = Region.objects.get(code="331121")
         admin = user_create(
             actor=None, username="admin", password=PASSWORD, is_superuser=True, is_staff=True
@@ -174,6 +178,12 @@ class RoundTripTest(TemporaryFolderMixin, TransactionTestCase):
             above_scale=True,
         )
         enterprise_update(actor=admin, enterprise=firm, address="青田县鹤城街道")
+        attachment = attach(
+            actor=admin,
+            record=firm,
+            upload=SimpleUploadedFile("高企认定证书.pdf", b"%PDF-1.4 attached"),
+            kind="认定文件",
+        )
         elements = {e.code: e for e in DataElement.objects.all()}
         data_value_save(
             actor=admin,
@@ -199,13 +209,18 @@ class RoundTripTest(TemporaryFolderMixin, TransactionTestCase):
             year=2023,
             value=Decimal("11.9") * YI,
         )
+        return attachment
 
     def test_backup_then_restore_into_an_empty_database_keeps_every_count_and_indicator(self):
         folder = self.make_folder()
         media = folder / "media"
         (media / CERTIFICATE).parent.mkdir(parents=True)
         (media / CERTIFICATE).write_bytes(b"%PDF-1.4 certificate")
-        self.build_records()
+        storages = {**settings.STORAGES, "attachments": {"BACKEND": DISK}}
+        with override_settings(
+            MEDIA_ROOT=media, STORAGES=storages, ATTACHMENTS_STORAGE="attachments"
+        ):
+            attachment = self.build_records()
         before = source_counts()
         self.assertGreater(before["core_auditevent"], 0)
         self.assertGreater(before["enterprises_historicalenterprise"], 1)
@@ -229,13 +244,25 @@ class RoundTripTest(TemporaryFolderMixin, TransactionTestCase):
         restored = target.kechuang("restore", str(archive), "--format", "json")
         self.assertEqual(restored.returncode, 0, restored.stderr)
         summary = json.loads(restored.stdout)
-        self.assertEqual((summary["verified"], summary["media_files"]), (True, 1))
+        self.assertEqual((summary["verified"], summary["media_files"]), (True, 2))
         self.assertEqual(target.counts(), before)
         self.assertEqual(target.query(audit_trail), trail)
         after = target.kechuang(*INDICATORS)
         self.assertEqual(after.returncode, 0, after.stderr)
         self.assertEqual(json.loads(after.stdout), json.loads(indicators.getvalue()))
         self.assertEqual((target.var / "media" / CERTIFICATE).read_bytes(), b"%PDF-1.4 certificate")
+        # The attachment's row and its file under the same name: the download serves it.
+        restored = target.var / "media" / attachment.file.name
+        self.assertEqual(restored.read_bytes(), b"%PDF-1.4 attached")
+        self.assertEqual(
+            target.query(lambda c: _attachment_row(c, attachment.pk)),
+            (attachment.file.name, hashlib.sha256(b"%PDF-1.4 attached").hexdigest()),
+        )
+
+
+def _attachment_row(cursor, pk: int) -> tuple:
+    cursor.execute(f"SELECT file, sha256 FROM core_attachment WHERE id = {int(pk)}")
+    return tuple(cursor.fetchone())
 
 
 def rewrite(archive: Path, copy: Path, *, manifest=None, members: dict | None = None) -> Path:

@@ -38,6 +38,8 @@ COPIES = 3
 BASELINES: dict[str, int | None] = {
     "core:apitoken_list": 3,
     "core:apitoken_revoke": None,
+    "core:attachment_delete": None,
+    "core:attachment_download": 3,
     "core:auditevent_list": 4,
     "core:home": 12,
     "core:record_history": 5,
@@ -47,8 +49,9 @@ BASELINES: dict[str, int | None] = {
     "enterprises:alert_deadlines": 5,
     "enterprises:alert_expiring": 4,
     "enterprises:alert_unrenewed": 3,
+    "enterprises:enterprise_attachments": 5,
     "enterprises:enterprise_create": 3,
-    "enterprises:enterprise_detail": 20,
+    "enterprises:enterprise_detail": 22,
     "enterprises:enterprise_edit": 5,
     "enterprises:enterprise_list": 5,
     "enterprises:enterpriseyear_create": 4,
@@ -116,8 +119,11 @@ BASELINES: dict[str, int | None] = {
 # URL name of a page with an id -> the model whose record it shows.
 RECORDS: dict[str, str] = {
     "core:apitoken_revoke": "enterprises.Enterprise",
+    "core:attachment_delete": "core.Attachment",
+    "core:attachment_download": "core.Attachment",
     "core:record_history": "enterprises.Enterprise",
     "eligibility:self_check_enterprise": "enterprises.Enterprise",
+    "enterprises:enterprise_attachments": "enterprises.Enterprise",
     "enterprises:enterprise_detail": "enterprises.Enterprise",
     "enterprises:enterprise_edit": "enterprises.Enterprise",
     "enterprises:qualification_create": "enterprises.Enterprise",

@@ -70,6 +70,8 @@ class Enterprise(models.Model):
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
     objects = ScopedQuerySet.as_manager()
     scope = Scope(region="township", enterprise="pk")
+    # The kinds of files attached to a firm's record (core/attachments.py).
+    attachment_kinds = ("申报材料", "认定文件", "验收报告", "其他")
 
     class Meta:
         verbose_name = "企业"

@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self) -> None:
-        from kechuang.core import audit, checks  # noqa: F401  (checks register themselves)
+        from kechuang.core import audit, checks, figures  # noqa: F401  (checks register themselves)
 
         audit.connect()
+        figures.autodiscover()

@@ -88,7 +88,11 @@ def firms(request):
         data = selectors.contributors(request.user, region, period, element)
     except engine.IndicatorError as exc:
         raise Http404(str(exc)) from exc
-    elements = DataElement.objects.exclude(aggregation="").order_by("code")
+    elements = (
+        DataElement.objects.exclude(aggregation="")
+        .exclude(aggregation__startswith=f"{selectors.FIGURE}:")
+        .order_by("code")
+    )
     return render(
         request, "indicators/firms.html", {"data": data, "region": region, "elements": elements}
     )

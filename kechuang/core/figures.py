@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.module_loading import autodiscover_modules
 
@@ -77,8 +77,9 @@ class Period:
 class Figure:
     """One named number. `compute(region, period)` returns an int for counts, a Decimal in
     yuan for amounts (None when it cannot be computed); `many(regions, period)`, when given,
-    computes it for many regions at once ({region id: value}); `source(region, period)` is
-    the list page's path with its query string."""
+    computes it for many regions at once ({region id: value}), `series(regions, periods)`
+    for many periods too; `records(region, period)` is the queryset counted, when the figure
+    counts records; `source(region, period)` is the list page's path with its query string."""
 
     code: str
     name: str
@@ -87,6 +88,7 @@ class Figure:
     source: Callable[[Region, Period], str]
     many: Callable[[list[Region], Period], dict[int, Value]] | None = None
     series: Callable[[list[Region], list[Period]], dict[Period, dict[int, Value]]] | None = None
+    records: Callable[[Region, Period], QuerySet] | None = None
     description: str = ""
 
     @classmethod
@@ -99,6 +101,7 @@ class Figure:
             compute=records.one,
             many=records.many,
             series=records.series,
+            records=records.records,
             source=source,
             description=description,
         )
@@ -291,6 +294,12 @@ class ByRegion:
 
     def many(self, regions: list[Region], period: Period) -> dict[int, Value]:
         return self.series(regions, [period])[period]
+
+    def records(self, region: Region, period: Period) -> QuerySet:
+        """The records counted for one region and period (what `source` lists)."""
+        return self.model.objects.filter(
+            self.condition(period), **{f"{self.code_path}__startswith": region.prefix}
+        )
 
     def one(self, region: Region, period: Period) -> Value:
         return self.many([region], period)[region.pk]

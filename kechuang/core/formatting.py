@@ -47,7 +47,9 @@ def amount(value: Decimal | None) -> str:
     """Yuan as the bureau writes an amount: from 1亿元 up in 亿元, below in 万元."""
     if value is None:
         return "—"
-    if abs(Decimal(value)) >= HUNDRED_MILLION:
+    wan = (Decimal(value) / TEN_THOUSAND).quantize(TWO_PLACES, ROUND_HALF_UP)
+    # Decided on the rounded 万元, so 99,999,999 reads 1.00亿元, not 10,000.00万元.
+    if abs(wan) >= TEN_THOUSAND:
         return yuan_to_yi(value)
     return yuan_to_wan(value)
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from kechuang.core.api import ImportView
+from kechuang.core.api_figures import FiguresView
 from kechuang.core.api_token import TokenObtainView
 from kechuang.enterprises.api import EnterpriseViewSet
 from kechuang.enterprises.api_annual import EnterpriseYearViewSet
@@ -39,6 +40,7 @@ router.register("targets", TargetViewSet, basename="target")
 urlpatterns = [
     path("token/", TokenObtainView.as_view(), name="api-token"),
     path("pool/funnel/", PoolFunnelView.as_view(), name="pool-funnel"),
+    path("figures/", FiguresView.as_view(), name="figures"),
     # The dashboard's chart data, for other systems with a token (the pages read the same
     # views under /indicators/api/ with their session).
     path("indicators/table/", indicator_api.IndicatorTableView.as_view(), name="indicator-table"),

@@ -133,3 +133,51 @@ class MayReadTest(CastTestCase):
         for user, region, allowed in cases:
             with self.subTest(user=user.username, region=region.code):
                 self.assertEqual(figures.may_read(user, region), allowed)
+
+
+class FiguresApiTest(CastTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        contract(cls.admin, "HT-1", "108000000", "108000000", D(2023, 5, 1), cls.county)
+
+    def test_it_answers_the_rows_of_the_command(self):
+        self.client.force_login(self.staff)
+        response = self.client.get(
+            "/api/figures/", {"region": "331121", "period": "2023-06", "codes": "transfer.turnover"}
+        )
+        self.assertEqual(response.status_code, 200)
+        out = StringIO()
+        call_command(
+            "figures",
+            "--region=331121",
+            "--period=2023-06",
+            "--format=json",
+            "--codes=transfer.turnover",
+            stdout=out,
+        )
+        self.assertEqual(response.json(), json.loads(out.getvalue()))
+        self.assertEqual(response.json()[0]["display"], "1.08亿元")
+
+    def test_a_region_the_user_may_not_read_is_refused(self):
+        for user, region in (
+            (self.staff, "331100"),
+            (self.liaison_a, "331121"),
+            (self.ent_user_a, "331121001"),
+        ):
+            self.client.force_login(user)
+            with self.subTest(user=user.username):
+                response = self.client.get("/api/figures/", {"region": region, "period": "2023-06"})
+                self.assertEqual(response.status_code, 403)
+
+    def test_bad_parameters_are_a_400_naming_them(self):
+        self.client.force_login(self.staff)
+        for query, message in (
+            ({"period": "2023-06"}, "缺少参数：region"),
+            ({"region": "331121", "period": "2023-6"}, "期间格式不正确"),
+            ({"region": "999999", "period": "2023-06"}, "未知的区域代码"),
+        ):
+            with self.subTest(query=query):
+                response = self.client.get("/api/figures/", query)
+                self.assertEqual(response.status_code, 400)
+                self.assertIn(message, response.json()["detail"])

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from kechuang.core.api import ImportView
 from kechuang.core.api_attachments import AttachmentViewSet
+from kechuang.core.api_figures import FiguresView
 from kechuang.core.api_token import TokenObtainView
 from kechuang.enterprises.api import EnterpriseViewSet
 from kechuang.enterprises.api_annual import EnterpriseYearViewSet
@@ -41,6 +42,7 @@ router.register("attachments", AttachmentViewSet, basename="attachment")
 urlpatterns = [
     path("token/", TokenObtainView.as_view(), name="api-token"),
     path("pool/funnel/", PoolFunnelView.as_view(), name="pool-funnel"),
+    path("figures/", FiguresView.as_view(), name="figures"),
     # The dashboard's chart data, for other systems with a token (the pages read the same
     # views under /indicators/api/ with their session).
     path("indicators/table/", indicator_api.IndicatorTableView.as_view(), name="indicator-table"),

@@ -7,7 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self) -> None:
-        from kechuang.core import audit, checks, pagecache  # noqa: F401  (checks register themselves)
+        from kechuang.core import audit, checks, figures, pagecache  # noqa: F401
 
         audit.connect()
         pagecache.connect()
+        figures.autodiscover()

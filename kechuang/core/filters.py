@@ -28,3 +28,25 @@ class YearFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1900)
         kwargs.setdefault("max_value", 2100)
         super().__init__(*args, **kwargs)
+
+
+class RegionCodeFilter(django_filters.CharFilter):
+    """Records of a region and the regions below it, by GB/T 2260 code (?region=331121):
+    `field_name` is the path to the record's region. An unknown code lists nothing. The
+    figures link their records' lists with it (core/figures.py)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", "区划代码")
+        kwargs.setdefault("max_length", 12)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        from kechuang.core.models import Region
+
+        value = (value or "").strip()
+        if not value:
+            return qs
+        region = Region.objects.filter(code=value).first()
+        if region is None:
+            return qs.none()
+        return qs.filter(**{f"{self.field_name}__code__startswith": region.prefix})

@@ -41,3 +41,21 @@ def mask_name(name: str) -> str:
     if not name:
         return ""
     return name[0] + "*" * (len(name) - 1)
+
+
+def amount(value: Decimal | None) -> str:
+    """Yuan as the bureau writes an amount: from 1亿元 up in 亿元, below in 万元."""
+    if value is None:
+        return "—"
+    wan = (Decimal(value) / TEN_THOUSAND).quantize(TWO_PLACES, ROUND_HALF_UP)
+    # Decided on the rounded 万元, so 99,999,999 reads 1.00亿元, not 10,000.00万元.
+    if abs(wan) >= TEN_THOUSAND:
+        return yuan_to_yi(value)
+    return yuan_to_wan(value)
+
+
+def count(value: int | None, word: str) -> str:
+    """A count with its measure word: 24家, 3项."""
+    if value is None:
+        return "—"
+    return f"{value}{word}"

@@ -7,6 +7,8 @@ import datetime
 from collections import Counter
 from decimal import Decimal
 
+from django.utils import timezone
+
 from kechuang.demo import dataset
 from kechuang.demo.transfer_data import (
     CHAINS,
@@ -135,8 +137,21 @@ def _demands(admin, chain_objs, node_objs, by_division, qingshan, counts):
             counts["demands"]["created"] += 1
         else:
             counts["demands"]["unchanged"] += 1
+        _date_demand(demand, i)
         demand_objs.append(demand)
     return demand_objs
+
+
+def _date_demand(demand: Demand, i: int) -> None:
+    """Registers the demand when the seed's half year collected it (「收集产业链技术需求34项」):
+    the 20 discussed at the 16 March event in February, the rest from 20 March to May.
+    `created_at` is set by the database on insert and kept out of the history, so this
+    leaves the audit trail as it is."""
+    day = D(2023, 2, 6 + i) if i < 20 else D(2023, 3, 20) + datetime.timedelta(days=5 * (i - 20))
+    when = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+    if demand.created_at != when:
+        Demand.objects.filter(pk=demand.pk).update(created_at=when)
+        demand.created_at = when
 
 
 def _achievements(admin, county, chain_objs, node_objs, institutions, counts):

@@ -35,6 +35,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 
+from kechuang.core import figures as figure_registry
 from kechuang.core.choices import BUREAU_ROLES, READ_ONLY_REGION_ROLES, RegionLevel, Role
 from kechuang.core.models import Region, User
 from kechuang.indicators import engine
@@ -56,8 +57,9 @@ GROWTH_LABELS = dict(GrowthSource.choices)
 # Fields of EnterpriseMonth an aggregation may name.
 SUM_FIELDS = {"revenue", "tech_dev_expense", "value_added"}
 FLAG_FIELDS = {"manufacturing", "rnd_active", "hitech"}
-# 'contracts:turnover': 技术市场交易额, summed from the transfer app's technology contracts.
-CONTRACTS = "contracts"
+# 'figure:CODE': the element is a figure another app declares (core/figures.py), e.g.
+# 'figure:transfer.turnover' for 技术市场交易额, summed from the technology contracts.
+FIGURE = "figure"
 CENT = Decimal("0.01")
 
 
@@ -170,16 +172,20 @@ def parse_aggregation(text: str) -> Aggregation | None:
         if not set(flags) <= FLAG_FIELDS:
             raise ValueError(f"bad aggregation {text!r}")
         return Aggregation("count", None, flags)
-    if op == CONTRACTS and rest == "turnover":
-        return Aggregation(CONTRACTS, rest, ())
+    if op == FIGURE:
+        try:
+            figure_registry.get(rest)
+        except figure_registry.FigureError as exc:
+            raise ValueError(f"bad aggregation {text!r}") from exc
+        return Aggregation(FIGURE, rest, ())
     raise ValueError(f"bad aggregation {text!r}")
 
 
-def _aggregated_elements(*, contracts: bool = False) -> dict[str, Aggregation]:
-    """Elements summed from firm data (and, with `contracts`, from technology contracts)."""
+def _aggregated_elements(*, with_figures: bool = False) -> dict[str, Aggregation]:
+    """Elements summed from firm data (and, `with_figures`, those read from figures)."""
     rows = DataElement.objects.exclude(aggregation="").values_list("code", "aggregation")
     found = {code: parse_aggregation(text) for code, text in rows}
-    return {code: agg for code, agg in found.items() if contracts or agg.op != CONTRACTS}
+    return {code: agg for code, agg in found.items() if with_figures or agg.op != FIGURE}
 
 
 def _orm_aggregate(agg: Aggregation):
@@ -262,25 +268,29 @@ def _bottom_up_requests(
     requests: list[tuple[list[Region], list[str]]],
     aggregations: dict[str, Aggregation] | None = None,
 ) -> dict[str, dict[int, dict[str, Decimal]]]:
-    """The firm-data figures below, plus the 'contracts:turnover' elements read from the
-    transfer app (one grouped query for all the requests)."""
+    """The firm-data figures below, plus the 'figure:…' elements read from the figures
+    registry (one batched computation per figure for all the requests). A figure without
+    records for a region and period (None) leaves the element out, as firm data does."""
     if aggregations is None:
-        aggregations = _aggregated_elements(contracts=True)
-    firms = {code: agg for code, agg in aggregations.items() if agg.op != CONTRACTS}
+        aggregations = _aggregated_elements(with_figures=True)
+    firms = {code: agg for code, agg in aggregations.items() if agg.op != FIGURE}
     result = _firm_bottom_up_requests(requests, firms)
-    codes = [code for code, agg in aggregations.items() if agg.op == CONTRACTS]
-    if not codes:
+    by_figure: dict[str, list[str]] = {}
+    for code, agg in aggregations.items():
+        if agg.op == FIGURE:
+            by_figure.setdefault(agg.field, []).append(code)
+    if not by_figure:
         return result
-    from kechuang.transfer.selectors import turnover_by_region
-
     regions = {r.pk: r for asked, _ in requests for r in asked}
     periods = sorted({p for _, asked in requests for p in asked})
     wanted = {(r.pk, p) for asked, ps in requests for r in asked for p in ps}
-    for period, by_region in turnover_by_region(regions.values(), periods).items():
-        for region_id, value in by_region.items():
-            if (region_id, period) in wanted:
-                figures = result.setdefault(period, {}).setdefault(region_id, {})
-                figures.update(dict.fromkeys(codes, value))
+    for figure_code, codes in by_figure.items():
+        found = figure_registry.series(figure_code, regions.values(), periods)
+        for period, by_region in found.items():
+            for region_id, value in by_region.items():
+                if value is not None and (region_id, period) in wanted:
+                    into = result.setdefault(period, {}).setdefault(region_id, {})
+                    into.update(dict.fromkeys(codes, Decimal(value)))
     return result
 
 
@@ -1056,6 +1066,9 @@ def contributors(
     if element is None or not element.aggregation:
         raise engine.IndicatorError(f"数据项 {element_code} 不能由企业数据汇总")
     agg = parse_aggregation(element.aggregation)
+    if agg.op == FIGURE:
+        name = figure_registry.get(agg.field).name
+        raise engine.IndicatorError(f"数据项 {element_code} 不由企业数据汇总，见“{name}”的明细")
     queryset = _firm_rows_of(region, EnterpriseMonth.objects.visible_to(user)).filter(period=period)
     if agg.flags:
         queryset = queryset.filter(**{flag: True for flag in agg.flags})

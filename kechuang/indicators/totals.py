@@ -54,11 +54,11 @@ def _parse(text: str):
 
 
 def _elements(element) -> list[tuple[int, str]]:
-    """(pk, aggregation) of the elements summed from firm months ('contracts:…' elements are
-    summed from the transfer app's contracts instead)."""
+    """(pk, aggregation) of the elements summed from firm months ('figure:…' elements are
+    read from the figures registry instead)."""
     return list(
         element.objects.exclude(aggregation="")
-        .exclude(aggregation__startswith="contracts:")
+        .exclude(aggregation__startswith="figure:")
         .order_by("pk")
         .values_list("pk", "aggregation")
     )

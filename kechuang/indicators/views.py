@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
+from kechuang.core import figures
 from kechuang.core.choices import RegionLevel
 from kechuang.core.models import Region
 from kechuang.indicators import engine, navigation, selectors
@@ -28,6 +29,17 @@ def dashboard(request):
         except engine.IndicatorError as exc:
             error = str(exc)
     has_children = Region.objects.filter(parent=region).exists()
+    urls = {
+        "trend": reverse("indicators:api_trend"),
+        "yearly": reverse("indicators:api_yearly"),
+        "ranking": reverse("indicators:api_ranking"),
+        "children": reverse("indicators:api_children"),
+        "page": reverse("indicators:dashboard"),
+    }
+    # The counts behind the work (core/figures.py), for a region whose records the user lists.
+    show_figures = bool(period) and figures.may_read(user, region)
+    if show_figures:
+        urls["figures"] = reverse("figures")
     return render(
         request,
         "indicators/dashboard.html",
@@ -45,14 +57,9 @@ def dashboard(request):
                 "parent": region.parent.code if region.parent_id else None,
                 "period": period,
                 "years": navigation.years_with_data(region),
-                "urls": {
-                    "trend": reverse("indicators:api_trend"),
-                    "yearly": reverse("indicators:api_yearly"),
-                    "ranking": reverse("indicators:api_ranking"),
-                    "children": reverse("indicators:api_children"),
-                    "page": reverse("indicators:dashboard"),
-                },
+                "urls": urls,
             },
+            "show_figures": show_figures,
         },
     )
 
@@ -88,7 +95,11 @@ def firms(request):
         data = selectors.contributors(request.user, region, period, element)
     except engine.IndicatorError as exc:
         raise Http404(str(exc)) from exc
-    elements = DataElement.objects.exclude(aggregation="").order_by("code")
+    elements = (
+        DataElement.objects.exclude(aggregation="")
+        .exclude(aggregation__startswith=f"{selectors.FIGURE}:")
+        .order_by("code")
+    )
     return render(
         request, "indicators/firms.html", {"data": data, "region": region, "elements": elements}
     )

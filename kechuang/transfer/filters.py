@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from kechuang.core.filters import RegionCodeFilter
 from kechuang.core.models import Region
 from kechuang.core.selectors import townships_visible_to
 from kechuang.enterprises.choices import TechField
@@ -25,6 +26,15 @@ from kechuang.transfer.models import (
 )
 
 DATE = {"type": "date"}
+
+
+def _date(label: str, field_name: str, lookup_expr: str) -> django_filters.DateFilter:
+    return django_filters.DateFilter(
+        label=label,
+        field_name=field_name,
+        lookup_expr=lookup_expr,
+        widget=forms.DateInput(attrs=DATE),
+    )
 
 
 class _UserFilterSet(django_filters.FilterSet):
@@ -72,6 +82,10 @@ class DemandFilter(_UserFilterSet):
     source = django_filters.ChoiceFilter(
         label="来源", choices=DemandSource.choices, empty_label="全部"
     )
+    # Set by the figures' links (core/figures.py): the firm's region, registered when.
+    region = RegionCodeFilter(field_name="enterprise__township")
+    created_since = _date("登记日期起", "created_at__date", "gte")
+    created_until = _date("登记日期止", "created_at__date", "lte")
 
     search_fields = ("code", "title", "description", "enterprise__name")
 
@@ -119,6 +133,13 @@ class MatchFilter(_UserFilterSet):
         queryset=Region.objects.none(),
         empty_label="全部",
     )
+    # Set by the figures' links (core/figures.py): the demand firm's region, when the match
+    # was accepted, when it was contracted or dropped.
+    region = RegionCodeFilter(field_name="demand__enterprise__township")
+    accepted_since = _date("推荐日期起", "recommended_on", "gte")
+    accepted_until = _date("推荐日期止", "recommended_on", "lte")
+    closed_since = _date("签约或终止日期起", "closed_on", "gte")
+    closed_until = _date("签约或终止日期止", "closed_on", "lte")
 
     search_fields = (
         "demand__title",
@@ -152,6 +173,7 @@ class ContractFilter(_UserFilterSet):
         lookup_expr="lte",
         widget=forms.DateInput(attrs=DATE),
     )
+    region = RegionCodeFilter(field_name="region")
 
     search_fields = ("number", "title", "buyer_name", "seller_name")
 

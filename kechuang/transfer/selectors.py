@@ -1,16 +1,13 @@
-"""Read queries of technology transfer, scoped to the user, and the figures other apps read
-(`turnover_by_region` feeds the indicator 技术市场交易额)."""
+"""Read queries of technology transfer, scoped to the user. The numbers other apps read
+(技术市场交易额 and the counts) are figures: transfer/figures.py."""
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import Count, Sum
 
-from kechuang.core.models import Region, User
+from kechuang.core.models import User
 from kechuang.transfer.choices import MatchStatus
 from kechuang.transfer.models import (
     Achievement,
@@ -151,51 +148,3 @@ def enterprise_sections(enterprise, user: User) -> list[dict]:
             "context": {"enterprise": enterprise, "demands": demands, "may_add": may_add},
         }
     ]
-
-
-# --- the indicator: 技术市场交易额 ----------------------------------------------------------
-
-
-def _parse_period(period: str) -> tuple[int, int]:
-    year, _, month = period.partition("-")
-    if not (year.isdigit() and month.isdigit() and 1 <= int(month) <= 12):
-        raise ValueError(f"期间格式应为 YYYY-MM：{period}")
-    return int(year), int(month)
-
-
-def turnover_by_region(regions: Iterable[Region], periods: Iterable[str]) -> dict:
-    """{period: {region id: Decimal}}: the technology turnover of the contracts counted for each
-    region (by the contract's region code prefix, so a city sums its counties), cumulative from
-    January of the period's year through its month, by registration date. One grouped query;
-    a region without contracts in that span is left out of the period."""
-    regions = list(regions)
-    periods = list(periods)
-    result: dict[str, dict[int, Decimal]] = {p: {} for p in periods}
-    if not regions or not periods:
-        return result
-    spans = {p: _parse_period(p) for p in periods}
-    years = sorted({year for year, _ in spans.values()})
-    prefixes = Q()
-    for region in regions:
-        prefixes |= Q(region__code__startswith=region.prefix)
-    rows = (
-        TechContract.objects.filter(prefixes)
-        .filter(
-            registered_on__gte=datetime.date(years[0], 1, 1),
-            registered_on__lte=datetime.date(years[-1], 12, 31),
-        )
-        .annotate(year=ExtractYear("registered_on"), month=ExtractMonth("registered_on"))
-        .order_by()
-        .values("region__code", "year", "month")
-        .annotate(total=Sum("turnover"))
-    )
-    rows = [r for r in rows if r["year"] in set(years)]
-    for period, (year, month) in spans.items():
-        into = result[period]
-        for row in rows:
-            if row["year"] != year or row["month"] > month:
-                continue
-            for region in regions:
-                if row["region__code"].startswith(region.prefix):
-                    into[region.pk] = into.get(region.pk, Decimal(0)) + Decimal(row["total"] or 0)
-    return result

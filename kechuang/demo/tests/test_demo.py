@@ -90,6 +90,33 @@ class DemoLadderChecks:
         self.assertEqual(rows["hitech_value_added"]["target"], 2160000000)
         self.assertEqual(rows["tech_dev_expense"]["rank"]["of"], 9)
 
+    def test_kechuang_figures_prints_the_seed_reports_counts(self):
+        out = StringIO()
+        call_command(
+            "figures", "--region", "331121", "--period", "2023-06", "--format", "json", stdout=out
+        )
+        rows = {r["code"]: r for r in json.loads(out.getvalue())}
+        shown = {code: (r["value"], r["display"]) for code, r in rows.items()}
+        self.assertEqual(shown["ladder.hnte_candidates"], (24, "24家"))
+        self.assertEqual(shown["ladder.tsme_candidates"], (40, "40家"))
+        self.assertEqual(shown["ladder.hnte_new"], (18, "18家"))
+        self.assertEqual(shown["transfer.demands"], (34, "34项"))
+        self.assertEqual(shown["transfer.matched"], (4, "4项"))
+        self.assertEqual(shown["transfer.transferred"], (3, "3项"))
+        self.assertEqual(Decimal(shown["transfer.turnover"][0]), Decimal("108000000"))
+        self.assertEqual(shown["transfer.turnover"][1], "1.08亿元")
+        # Each page lists, to the county's staff, exactly the records counted.
+        self.client.force_login(self.staff)
+        for code, row in rows.items():
+            with self.subTest(code=code):
+                response = self.client.get(row["source"])
+                self.assertEqual(response.status_code, 200)
+                listed = response.context["filter"].qs
+                if row["unit"] == "元":
+                    self.assertEqual(response.context["totals"]["turnover"], Decimal(row["value"]))
+                else:
+                    self.assertEqual(listed.count(), row["value"])
+
     def test_the_pool_holds_24_hnte_and_40_tsme_candidates_for_2023(self):
         entries = PoolEntry.objects.filter(year=2023)
         self.assertEqual(entries.filter(tier__code="hnte").count(), 24)

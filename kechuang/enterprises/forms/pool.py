@@ -7,7 +7,7 @@ from django.db.models import Q
 from kechuang.core import clock
 from kechuang.core.concurrency import VersionedFormMixin
 from kechuang.core.excel import LabelChoiceField
-from kechuang.core.filters import YearFilter
+from kechuang.core.filters import RegionCodeFilter, YearFilter
 from kechuang.core.forms import StyledFormMixin
 from kechuang.core.models import User
 from kechuang.core.selectors import townships_visible_to
@@ -44,6 +44,11 @@ class PoolEntryFilter(django_filters.FilterSet):
     )
     liaison = django_filters.ModelChoiceFilter(
         label="联系干部", queryset=User.objects.none(), empty_label="全部"
+    )
+    # Set by the figures' links (core/figures.py): the firm's region, entered by a day.
+    region = RegionCodeFilter(field_name="enterprise__township")
+    entered_until = django_filters.DateFilter(
+        label="入库日期止", field_name="entered_on", lookup_expr="lte"
     )
 
     class Meta:

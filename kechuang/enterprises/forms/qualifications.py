@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 
 from kechuang.core.concurrency import VersionedFormMixin
-from kechuang.core.filters import YearFilter
+from kechuang.core.filters import RegionCodeFilter, YearFilter
 from kechuang.core.forms import StyledFormMixin
 from kechuang.core.models import Region
 from kechuang.core.selectors import townships_visible_to
@@ -210,6 +210,11 @@ class QualificationFilter(django_filters.FilterSet):
         label="有效日期", method="filter_valid_on", widget=DATE_INPUT
     )
     issued_year = YearFilter(label="发证年度", method="filter_issued_year")
+    # Set by the figures' links (core/figures.py): the firm's region, issued by a day.
+    region = RegionCodeFilter(field_name="enterprise__township")
+    issued_until = django_filters.DateFilter(
+        label="发证日期止", method="filter_issued_until", widget=DATE_INPUT
+    )
 
     class Meta:
         model = Qualification
@@ -238,3 +243,6 @@ class QualificationFilter(django_filters.FilterSet):
 
     def filter_issued_year(self, queryset, name, value):
         return selectors.issued_in(queryset, int(value)) if value else queryset
+
+    def filter_issued_until(self, queryset, name, value):
+        return selectors.issued_by(queryset, value) if value else queryset

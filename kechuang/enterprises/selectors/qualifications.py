@@ -144,9 +144,23 @@ def tier_applies_to(tier: Tier, enterprise: Enterprise) -> bool:
     return tier.region_id is None or tier.region.contains(enterprise.township)
 
 
+def issued_in_q(year: int) -> Q:
+    """Issued in a year; those without an issue date count in their own year."""
+    return Q(issued_on__year=year) | Q(issued_on__isnull=True, year=year)
+
+
+def issued_by_q(day: datetime.date) -> Q:
+    """Issued on or before a day; those without an issue date (registrations of
+    calendar-year tiers) count from the first day of their year."""
+    return Q(issued_on__lte=day) | Q(issued_on__isnull=True, year__lte=day.year)
+
+
 def issued_in(qualifications: QuerySet, year: int) -> QuerySet:
-    """Qualifications issued in a year; those without an issue date count in their own year."""
-    return qualifications.filter(Q(issued_on__year=year) | Q(issued_on__isnull=True, year=year))
+    return qualifications.filter(issued_in_q(year))
+
+
+def issued_by(qualifications: QuerySet, day: datetime.date) -> QuerySet:
+    return qualifications.filter(issued_by_q(day))
 
 
 def newly_certified(user: User, tier_code: str, year: int) -> QuerySet[Qualification]:

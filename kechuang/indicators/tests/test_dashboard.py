@@ -26,6 +26,16 @@ class DashboardTest(IndicatorTestCase):
         ).json()
         self.assertEqual([r["region_name"] for r in data["rows"][:2]], ["青田县", "莲都区"])
 
+    def test_the_work_figures_show_for_the_users_own_region_not_a_siblings(self):
+        self.client.force_login(self.staff)
+        own = self.client.get("/indicators/", {"region": "331121", "period": "2023-04"})
+        self.assertContains(own, 'id="figures-table"')
+        self.assertEqual(own.context["dashboard_config"]["urls"]["figures"], "/api/figures/")
+        sibling = self.client.get("/indicators/", {"region": "331102", "period": "2023-04"})
+        self.assertEqual(sibling.status_code, 200)
+        self.assertNotContains(sibling, 'id="figures-table"')
+        self.assertNotIn("figures", sibling.context["dashboard_config"]["urls"])
+
     def test_the_api_answers_the_cli_contract(self):
         self.client.force_login(self.staff)
         data = self.client.get(

@@ -1,7 +1,9 @@
-"""The dashboard in a real browser: it renders without console errors, draws its charts and
-shows the same numbers as `kechuang indicators`."""
+"""The dashboard in a real browser: it renders without console errors, draws its charts,
+shows the same numbers as `kechuang indicators` and the region's figures linked to their
+records."""
 
 import json
+import re
 from decimal import Decimal
 from io import StringIO
 
@@ -9,6 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from kechuang.core.choices import Role
+from kechuang.core.figures import all_figures
 from kechuang.core.models import Region
 from kechuang.core.services import user_create
 from kechuang.core.tests.browser import launch, reload_reference_data
@@ -124,6 +127,11 @@ def test_the_dashboard_renders_its_charts_and_matches_the_cli(live_server, staff
         expect(page.locator("#ranking-table tbody tr")).to_have_count(9)
         expect(page.locator("#ranking-table tbody tr").first).to_contain_text("缙云县")
         expect(page.locator("#ranking-table tbody tr.table-primary")).to_contain_text("2 / 3")
+        rows = page.locator("#figures-table tbody tr")
+        expect(rows).to_have_count(len(all_figures()))
+        expect(rows.filter(has_text="技术市场交易额").locator("a")).to_have_attribute(
+            "href", re.compile(r"^/transfer/contracts/\?region=331121&since=2023-01-01")
+        )
         page.select_option("#chart-indicator", "mfg_rnd_share")
         expect(page.locator("#ranking-table tbody tr").first).to_contain_text("缙云县")
         page.wait_for_load_state("networkidle")

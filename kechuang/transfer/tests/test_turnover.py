@@ -1,5 +1,6 @@
-"""技术市场交易额 is computed from the contracts: cumulative from January, a city sums its
-counties, and the indicator table and CLI show it."""
+"""技术市场交易额 is the figure transfer.turnover, computed from the contracts: cumulative from
+January, a city sums its counties, and the indicator table and CLI read it through the figures
+registry."""
 
 import datetime
 import json
@@ -8,9 +9,9 @@ from io import StringIO
 
 from django.core.management import call_command
 
+from kechuang.core import figures
 from kechuang.core.models import Region
 from kechuang.indicators import selectors as indicator_selectors
-from kechuang.transfer.selectors import turnover_by_region
 from kechuang.transfer.tests.test_contracts import contract
 from kechuang.transfer.tests.test_demands import TransferCastTestCase
 
@@ -33,14 +34,17 @@ class TurnoverTest(TransferCastTestCase):
 
     def test_it_is_cumulative_from_january_and_a_city_sums_its_counties(self):
         with self.assertNumQueries(1):
-            result = turnover_by_region(
-                [self.county, self.city, self.liandu], ["2023-04", "2023-06", "2022-06"]
+            result = figures.series(
+                "transfer.turnover",
+                [self.county, self.city, self.liandu],
+                ["2023-04", "2023-06", "2022-06"],
             )
         self.assertEqual(result["2023-04"][self.county.pk], Decimal("80000000"))
         self.assertEqual(result["2023-06"][self.county.pk], Decimal("108000000"))
         self.assertEqual(result["2023-06"][self.city.pk], Decimal("118000000"))
         self.assertEqual(result["2022-06"][self.county.pk], Decimal("20000000"))
-        self.assertNotIn(self.liandu.pk, result["2022-06"])
+        # No contract registered: no turnover rather than a zero.
+        self.assertIsNone(result["2022-06"][self.liandu.pk])
 
     def test_the_indicator_is_computed_from_the_contracts(self):
         table = indicator_selectors.indicator_table(self.staff, "331121", "2023-06")

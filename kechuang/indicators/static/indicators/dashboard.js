@@ -86,6 +86,23 @@
   picker.addEventListener("change", () => show(picker.value));
   window.addEventListener("resize", () => { trendChart.resize(); yearlyChart.resize(); });
   show(picker.value);
+  function fillFigures(rows) {
+    const table = document.getElementById("figures-table");
+    table.tBodies[0].replaceChildren(...rows.map((row) => {
+      const tr = document.createElement("tr");
+      const value = document.createElement("td");
+      const link = document.createElement("a");
+      link.href = row.source;
+      link.textContent = row.display;
+      value.append(link);
+      tr.append(cell(row.name), value);
+      return tr;
+    }));
+  }
+
+  if (config.urls.figures) {
+    get(config.urls.figures, { region: config.region, period: config.period }).then(fillFigures);
+  }
   if (document.getElementById("children-table")) {
     get(config.urls.children, { region: config.region, period: config.period }).then(fillChildren);
   }

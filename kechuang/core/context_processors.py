@@ -25,6 +25,7 @@ NAV_URL_NAMES = (
     "enterprises:tier_list",
     "indicators:dashboard",
     "institutions:institution_list",
+    "platforms:platform_list",
     "transfer:achievement_list",
     "transfer:chain_list",
     "transfer:contract_list",

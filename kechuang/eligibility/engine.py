@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_UP, Decimal
 from pathlib import Path
 
+from kechuang.eligibility import table
+
 POLICY_DIR = Path(__file__).resolve().parent / "policies"
 
 CENT = Decimal("0.01")
@@ -881,7 +883,7 @@ def _tsme_assess(policy: Policy, f: dict) -> dict:
     return {"score": {"min": total, "max": total}, "criteria": criteria, "parts": parts}
 
 
-KINDS = {"hnte", "tsme"}
+KINDS = {"hnte", "tsme", "criteria"}  # criteria: table-driven (table.py)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -894,6 +896,9 @@ def _policy(policy: Policy | str) -> Policy:
 
 
 def _prepare(facts, policy: Policy) -> tuple[dict, dict | None, list[str]]:
+    if policy.kind == "criteria":
+        f, errors = table.read(policy.data, facts)
+        return f, None, errors
     reader = _Reader(policy)
     f = reader.read(facts)
     errors = reader.errors
@@ -915,7 +920,12 @@ def assess(policy_key: Policy | str, facts) -> dict:
     f, items, errors = _prepare(facts, policy)
     if errors:
         raise InvalidInput(errors)
-    body = _hnte_assess(policy, f, items) if policy.kind == "hnte" else _tsme_assess(policy, f)
+    if policy.kind == "criteria":
+        body = table.assess(policy.data, f)
+    elif policy.kind == "hnte":
+        body = _hnte_assess(policy, f, items)
+    else:
+        body = _tsme_assess(policy, f)
     return {
         "policy": policy.key,
         "document": policy.document,

@@ -262,6 +262,7 @@ def build_outside(cast) -> list[models.Model]:
         made.append(
             _make(Target, 1, indicator=indicator, region=county, year=2023, value=Decimal(1))
         )
+    made += _outside_platforms(firms, insts)
     made.append(
         _make(
             apps.get_model("core", "User"),
@@ -313,6 +314,44 @@ def _attachment(n: int, record):
     )
 
 
+def _outside_platforms(firms, insts) -> list[models.Model]:
+    """A platform of each outside firm and institution, one with an evaluation."""
+    from kechuang.platforms.models import Platform, PlatformEvaluation
+
+    hosts = [("host_enterprise", f, f.township) for f in firms.values()]
+    hosts += [("host_institution", i, i.region) for i in insts.values()]
+    made = []
+    for n, (host_field, host, region) in enumerate(hosts, start=1):
+        made.append(
+            _make(
+                Platform,
+                n,
+                name=f"{TOKEN}平台{n}",
+                type="hnte_rnd_centre" if host_field == "host_enterprise" else "service_complex",
+                level="provincial",
+                status="recognised",
+                recognised_on=D(2022, 12, 1),
+                recognition_number=f"JW-RD-{n}",
+                region=region,
+                **{host_field: host},
+            )
+        )
+    made.append(
+        _make(
+            PlatformEvaluation,
+            1,
+            platform=made[0],
+            year=2022,
+            sheet="zj-enterprise-institute-eval-2017",
+            scores={"conditions": "20", "results": "20", "performance": "20", "contribution": "10"},
+            total=Decimal(70),
+            grade="pass",
+            evaluated_on=D(2023, 3, 1),
+        )
+    )
+    return made
+
+
 def _now():
     from django.utils import timezone
 
@@ -334,7 +373,14 @@ def footprint() -> tuple[int, ...]:
         if m._meta.db_table.startswith(
             tuple(
                 f"{a}_historical"
-                for a in ("core", "enterprises", "institutions", "indicators", "transfer")
+                for a in (
+                    "core",
+                    "enterprises",
+                    "institutions",
+                    "indicators",
+                    "transfer",
+                    "platforms",
+                )
             )
         )
     ]

@@ -37,6 +37,20 @@ class DemoLadderChecks:
 
     AS_OF = datetime.date(2023, 6, 30)
 
+    def test_the_platforms_demo_matches_section_three(self):
+        from kechuang.platforms import selectors
+        from kechuang.platforms.models import Platform
+
+        def applied(kind):
+            return selectors.applied_count("331121", "2023-06", type=kind)
+
+        self.assertEqual((applied("enterprise_institute"), applied("hnte_rnd_centre")), (1, 3))
+        self.assertEqual(selectors.applied_count("331121", "2023-06"), 4)
+        complex_ = Platform.objects.get(name="青田鞋产业创新服务综合体")
+        self.assertEqual((complex_.status, complex_.evaluations.count()), ("preparing", 1))
+        bkd = Platform.objects.get(name="北京科技大学青田新材料研究院")
+        self.assertIn("拟开展合作项目4项", bkd.plan)
+
     def test_the_transfer_demo_matches_section_five(self):
         from kechuang.transfer.models import Demand, IndustryChain, Match, TechContract
 

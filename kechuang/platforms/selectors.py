@@ -1,0 +1,94 @@
+"""Read queries of the platforms: scoped lists for pages, and the counts the figures need."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+
+from django.db.models import Count, QuerySet
+
+from kechuang.core.models import Region, User
+from kechuang.platforms.models import Platform, PlatformEvaluation
+
+PERIOD_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+
+
+def platform_list(user: User) -> QuerySet[Platform]:
+    return (
+        Platform.objects.visible_to(user)
+        .select_related("host_enterprise", "host_institution", "region")
+        .order_by("name")
+    )
+
+
+def platforms_of_enterprise(user: User, enterprise) -> QuerySet[Platform]:
+    """The platforms a firm hosts, as far as the user may see them."""
+    return platform_list(user).filter(host_enterprise=enterprise)
+
+
+def platforms_of_institution(user: User, institution) -> QuerySet[Platform]:
+    return platform_list(user).filter(host_institution=institution)
+
+
+def evaluations_of(platform: Platform, user: User) -> QuerySet[PlatformEvaluation]:
+    return PlatformEvaluation.objects.visible_to(user).filter(platform=platform).order_by("-year")
+
+
+def platform_sections(user: User, *, enterprise=None, institution=None) -> list[dict]:
+    """A record page's 科创平台 section, when the host has platforms the user may see."""
+    if enterprise is not None:
+        platforms = platforms_of_enterprise(user, enterprise)
+    else:
+        platforms = platforms_of_institution(user, institution)
+    platforms = list(platforms.annotate(n_evaluations=Count("evaluations")))
+    if not platforms:
+        return []
+    return [
+        {
+            "title": "科创平台",
+            "template": "platforms/_section_platforms.html",
+            "context": {"platforms": platforms},
+        }
+    ]
+
+
+# --- counts for the figures: (region, period) -> int ----------------------------------------
+
+
+def period_bounds(period: str) -> tuple[datetime.date, datetime.date]:
+    """'YYYY-MM': January 1 to the month's last day (cumulative, as statistics count);
+    'YYYY': the whole year. ValueError with a Chinese message otherwise."""
+    match = PERIOD_RE.match(str(period or "").strip())
+    month = int(match.group(2) or 12) if match else 0
+    if not match or not 1 <= month <= 12:
+        raise ValueError(f"期间格式不正确：{period}（应为 YYYY-MM，如 2023-06，表示1月至6月）")
+    year = int(match.group(1))
+    return datetime.date(year, 1, 1), datetime.date(
+        year, month, calendar.monthrange(year, month)[1]
+    )
+
+
+def _in_region(region) -> QuerySet[Platform]:
+    if not isinstance(region, Region):
+        region = Region.objects.get(code=str(region))
+    return Platform.objects.filter(region__code__startswith=region.prefix)
+
+
+def applied_count(region, period: str, type: str | None = None) -> int:  # noqa: A002
+    """Platforms of the region applied for (申报) between January and the period's month,
+    whatever became of them since; of one type when given."""
+    start, end = period_bounds(period)
+    platforms = _in_region(region).filter(applied_on__range=(start, end))
+    if type:
+        platforms = platforms.filter(type=type)
+    return platforms.count()
+
+
+def recognised_count(region, period: str, type: str | None = None) -> int:  # noqa: A002
+    """Platforms of the region recognised (认定) between January and the period's month."""
+    start, end = period_bounds(period)
+    platforms = _in_region(region).filter(recognised_on__range=(start, end))
+    if type:
+        platforms = platforms.filter(type=type)
+    return platforms.count()

@@ -119,6 +119,9 @@ class DemoLadderChecks:
         self.assertEqual(shown["transfer.transferred"], (3, "3项"))
         self.assertEqual(Decimal(shown["transfer.turnover"][0]), Decimal("108000000"))
         self.assertEqual(shown["transfer.turnover"][1], "1.08亿元")
+        # 1 provincial enterprise research institute + 3 HNTE R&D centres applied for.
+        self.assertEqual(shown["platforms.applied.enterprise_institute"], (1, "1家"))
+        self.assertEqual(shown["platforms.applied.hnte_rnd_centre"], (3, "3家"))
         # Each page lists, to the county's staff, exactly the records counted.
         self.client.force_login(self.staff)
         for code, row in rows.items():

@@ -353,7 +353,14 @@ def footprint() -> tuple[int, ...]:
         if m._meta.db_table.startswith(
             tuple(
                 f"{a}_historical"
-                for a in ("core", "enterprises", "institutions", "indicators", "transfer", "projects")
+                for a in (
+                    "core",
+                    "enterprises",
+                    "institutions",
+                    "indicators",
+                    "transfer",
+                    "projects",
+                )
             )
         )
     ]

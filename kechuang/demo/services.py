@@ -23,6 +23,7 @@ from kechuang.core.services import user_create, user_set_password, user_update
 from kechuang.demo import dataset
 from kechuang.demo.indicators import indicators_load
 from kechuang.demo.ladder import ladder_load
+from kechuang.demo.projects import projects_load
 from kechuang.demo.transfer import transfer_load
 from kechuang.enterprises.choices import EnterpriseStatus
 from kechuang.enterprises.models import Enterprise
@@ -101,6 +102,7 @@ def demo_load(*, password: str = dataset.PASSWORD, force: bool = False) -> dict:
         ladder = ladder_load(admin, {u.username: u for u in users}, regions)
         indicators = indicators_load(admin)
         transfer = transfer_load(admin, regions)
+        projects = projects_load(admin, regions)
         kept = {u.pk for u in users if getattr(u, "kept", False)}
     return {
         "seconds": round(time.perf_counter() - started, 2),
@@ -108,6 +110,7 @@ def demo_load(*, password: str = dataset.PASSWORD, force: bool = False) -> dict:
         "ladder": ladder,
         "indicators": indicators,
         "transfer": transfer,
+        "projects": projects,
         **rnd_figures(),
         "logins": [
             login_row(user, KEPT_PASSWORD if user.pk in kept else password) for user in users

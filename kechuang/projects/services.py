@@ -112,6 +112,17 @@ def _check_call_open(call: Call | None, day: datetime.date, field: str = "call")
         raise ValidationError({field: refusal})
 
 
+def _receipt_day(actor: User, on: datetime.date | None) -> datetime.date:
+    """The day an application reaches the call: today, or for the bureau recording a paper
+    application the day it was received (`on`, never later than today)."""
+    today = clock.today()
+    if on is not None and is_bureau(actor):
+        if on > today:
+            raise ValidationError({"on": "日期不能晚于今天"})
+        return on
+    return today
+
+
 def _check_funding(project: Project) -> None:
     check = project.funding_check()
     if check is not None and not check.ok:
@@ -134,13 +145,15 @@ def project_create(
 ) -> Project:
     """Collects a demand or opens an application (status 需求已征集) under a program, led by
     a firm and/or an institute the actor may change. With a call, the call must be open
-    today: a closed call accepts nothing."""
+    today (the bureau recording a paper application: on the day `on` it was received); a
+    closed call accepts nothing."""
     if not may_create_project(actor):
         raise PermissionDenied("无权登记科技项目")
+    day = _receipt_day(actor, on)
     project = _new_project(
-        actor, program, title, lead_enterprise, lead_institution, call, year, on, fields
+        actor, program, title, lead_enterprise, lead_institution, call, year, day, fields
     )
-    _check_call_open(call, clock.today())
+    _check_call_open(call, day)
     _save_new(actor, project, milestones)
     return project
 
@@ -249,11 +262,12 @@ def project_transition(
 
 
 def project_submitted(actor: User, project: Project, move) -> None:
-    """Workflow hook of 提交申报: the call must be open today and the funds must meet the
-    program's rule (own share by county class)."""
+    """Workflow hook of 提交申报: the call must be open today (for the bureau recording a
+    paper submission: on the date of the move) and the funds must meet the program's rule
+    (own share by county class)."""
     if project.call_id is None:
         raise ValidationError({"call": "提交前须选择申报批次"})
-    _check_call_open(project.call, clock.today())
+    _check_call_open(project.call, _receipt_day(actor, project.submitted_on))
     _check_funding(project)
 
 

@@ -13,6 +13,7 @@ from kechuang.core.services import user_create, user_set_password
 from kechuang.core.validators import uscc_check_char, validate_credit_code
 from kechuang.demo import dataset
 from kechuang.demo.services import KEPT_PASSWORD, DemoRefused, demo_load, foreign_records
+from kechuang.demo.tests.test_projects_demo import ProjectsDemoChecks
 from kechuang.eligibility import screening
 from kechuang.enterprises.models import Enterprise, PoolEntry, Tier
 from kechuang.enterprises.selectors import alerts
@@ -122,7 +123,7 @@ class DemoLadderChecks:
         self.assertTrue(all(t.is_example and "示例" in t.criteria for t in regional))
 
 
-class DemoLoadTests(DemoLadderChecks, TestCase):
+class DemoLoadTests(DemoLadderChecks, ProjectsDemoChecks, TestCase):
     """One load for the class (it takes seconds): the ladder and indicator checks share it."""
 
     @classmethod

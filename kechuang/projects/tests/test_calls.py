@@ -161,3 +161,39 @@ class ProgramAndCallManagementTest(ProjectsTestCase):
                 actor=self.staff, program=self.program, funding_rule="no-such-rule"
             )
         self.assertIn("未知的资金要求", caught.exception.message_dict["funding_rule"][0])
+
+
+@override_settings(KECHUANG_TODAY="2023-08-01")
+class PaperApplicationTest(ProjectsTestCase):
+    """The bureau records a paper application on the day it was received; an applicant
+    cannot date its own application back into the call."""
+
+    def create(self, actor, on):
+        return services.project_create(
+            actor=actor,
+            program=self.program,
+            call=self.call,
+            title="纸质申报",
+            lead_enterprise=self.ent_a,
+            on=on,
+        )
+
+    def test_staff_record_a_paper_application_received_while_the_call_was_open(self):
+        project = self.create(self.staff, D(2023, 6, 30))
+        self.assertEqual(project.collected_on, D(2023, 6, 30))
+        with self.assertRaises(ValidationError) as caught:
+            self.create(self.staff, D(2023, 7, 1))
+        self.assertIn("已截止", caught.exception.message_dict["call"][0])
+
+    def test_an_applicant_cannot_date_its_application_back(self):
+        with self.assertRaises(ValidationError) as caught:
+            self.create(self.ent_user_a, D(2023, 6, 30))
+        self.assertIn("已截止", caught.exception.message_dict["call"][0])
+        project = self.make_project(ProjectStatus.DRAFTED)
+        with self.assertRaises(ValidationError):
+            services.project_transition(
+                actor=self.ent_user_a,
+                project=project,
+                status=ProjectStatus.SUBMITTED,
+                on=D(2023, 6, 30),
+            )

@@ -267,7 +267,6 @@ def _detail_context(request, project: Project, **extra) -> dict:
         "funding": project.funding_check(),
         "milestones": milestones,
         "outputs": selectors.outputs_of(project),
-        "milestone_form": MilestoneForm(),
         "output_form": OutputForm(),
     }
     context.update(extra)

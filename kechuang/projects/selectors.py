@@ -12,14 +12,14 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 from django.urls import reverse
 
 from kechuang.core import clock
 from kechuang.core.choices import Role
 from kechuang.core.models import Region, User
 from kechuang.core.scoping import is_bureau
-from kechuang.projects.choices import ACTIVE_STATUSES, PROVINCIAL_KINDS
+from kechuang.projects.choices import ACTIVE_STATUSES, PROVINCIAL_KINDS, ProgramLevel
 from kechuang.projects.models import Call, Milestone, Program, Project
 
 # Milestones due within this many days are shown beside the overdue ones.
@@ -27,8 +27,19 @@ DUE_SOON_DAYS = 30
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 
 
+# Programs listed from the national level down.
+LEVEL_ORDER = Case(
+    *(When(level=level, then=Value(rank)) for rank, level in enumerate(ProgramLevel.values)),
+    default=Value(len(ProgramLevel.values)),
+)
+
+
 def program_list(user: User):
-    return Program.objects.visible_to(user).select_related("region")
+    return (
+        Program.objects.visible_to(user)
+        .select_related("region")
+        .order_by(LEVEL_ORDER, "kind", "name")
+    )
 
 
 def call_list(user: User):

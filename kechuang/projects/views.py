@@ -4,6 +4,7 @@ services. Who may use each is in its docstring and checked in its first lines.""
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -17,7 +18,7 @@ from openpyxl import Workbook
 
 from kechuang.core import clock, concurrency, workflow
 from kechuang.core.excel import safe_cell
-from kechuang.core.formatting import yuan_to_wan
+from kechuang.core.formatting import TEN_THOUSAND
 from kechuang.core.htmx import page_or_fragment
 from kechuang.core.import_views import XLSX
 from kechuang.core.scoping import get_editable_or_403, get_visible_or_404, is_bureau
@@ -211,6 +212,12 @@ def call_edit(request, pk: int):
 
 # --- projects --------------------------------------------------------------------------------
 
+
+def _wan(amount) -> Decimal:
+    """Yuan as a number of 万元 with the bureau's two decimals, for a sheet cell."""
+    return (Decimal(amount or 0) / TEN_THOUSAND).quantize(Decimal("0.01"))
+
+
 PROJECT_COLUMNS = [
     ("项目编号", lambda p: p.code),
     ("项目名称", lambda p: p.title),
@@ -222,8 +229,8 @@ PROJECT_COLUMNS = [
     ("牵头单位", lambda p: p.lead_name),
     ("所属区域", lambda p: p.region.name),
     ("状态", lambda p: p.get_status_display()),
-    ("财政资金（万元）", lambda p: yuan_to_wan(p.government_funds).removesuffix("万元")),
-    ("自筹资金（万元）", lambda p: yuan_to_wan(p.own_funds).removesuffix("万元")),
+    ("财政资金（万元）", lambda p: _wan(p.government_funds)),
+    ("自筹资金（万元）", lambda p: _wan(p.own_funds)),
     ("征集日期", lambda p: p.collected_on.isoformat()),
 ]
 

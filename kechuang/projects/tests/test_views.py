@@ -40,7 +40,7 @@ class ProjectPagesTest(ProjectsTestCase):
         rows = self.sheet(self.client.get("/projects/", {"status": "approved", "format": "xlsx"}))
         self.assertEqual(rows[0][:2], ["项目编号", "项目名称"])
         self.assertEqual([r[1] for r in rows[1:]], ["女鞋鞋底轻量化材料"])
-        self.assertEqual(rows[1][10], "20.00")
+        self.assertEqual(rows[1][10:12], [20.0, 80.0])
 
     def test_a_firm_user_lists_and_exports_its_own_projects_only(self):
         self.client.force_login(self.ent_user_a)

@@ -190,7 +190,7 @@ def project_create_from(
         government_funds=government_funds,
         own_funds=own_funds,
     )
-    day = on or clock.today()
+    day = _receipt_day(actor, on)
     project = _new_project(actor, program, title, lead_enterprise, None, call, None, day, fields)
     _check_funding(project)
     _save_new(actor, project, milestones)

@@ -15,6 +15,7 @@ from kechuang.indicators import api as indicator_api
 from kechuang.indicators.api import DataValueViewSet, EnterpriseMonthViewSet, TargetViewSet
 from kechuang.institutions.api import InstitutionViewSet
 from kechuang.platforms.api import PlatformViewSet
+from kechuang.projects.api import CallViewSet, ProgramViewSet, ProjectViewSet
 from kechuang.transfer.api import AchievementViewSet, ContractViewSet, DemandViewSet
 from kechuang.transfer.api_chains import ChainNodeViewSet, ChainViewSet, EventViewSet
 from kechuang.transfer.api_matching import MatchFeedbackViewSet, MatchViewSet
@@ -37,6 +38,9 @@ router.register("chains", ChainViewSet, basename="chain")
 router.register("chain-nodes", ChainNodeViewSet, basename="chain-node")
 router.register("events", EventViewSet, basename="event")
 router.register("platforms", PlatformViewSet, basename="platform")
+router.register("programs", ProgramViewSet, basename="program")
+router.register("calls", CallViewSet, basename="call")
+router.register("projects", ProjectViewSet, basename="project")
 router.register("data-values", DataValueViewSet, basename="data-value")
 router.register("targets", TargetViewSet, basename="target")
 router.register("attachments", AttachmentViewSet, basename="attachment")

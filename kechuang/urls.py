@@ -14,6 +14,7 @@ urlpatterns = [
     path("indicators/", include("kechuang.indicators.urls")),
     path("transfer/", include("kechuang.transfer.urls")),
     path("platforms/", include("kechuang.platforms.urls")),
+    path("projects/", include("kechuang.projects.urls")),
     path("imports/", include("kechuang.core.import_urls")),
     path("jobs/", include("kechuang.core.job_urls")),
     path("", include("kechuang.core.urls")),

@@ -24,6 +24,7 @@ from kechuang.demo import dataset
 from kechuang.demo.indicators import indicators_load
 from kechuang.demo.ladder import ladder_load
 from kechuang.demo.platforms import platforms_load
+from kechuang.demo.projects import projects_load
 from kechuang.demo.transfer import transfer_load
 from kechuang.enterprises.choices import EnterpriseStatus
 from kechuang.enterprises.models import Enterprise
@@ -103,6 +104,7 @@ def demo_load(*, password: str = dataset.PASSWORD, force: bool = False) -> dict:
         indicators = indicators_load(admin)
         transfer = transfer_load(admin, regions)
         platforms = platforms_load(admin)
+        projects = projects_load(admin, regions)
         kept = {u.pk for u in users if getattr(u, "kept", False)}
     return {
         "seconds": round(time.perf_counter() - started, 2),
@@ -111,6 +113,7 @@ def demo_load(*, password: str = dataset.PASSWORD, force: bool = False) -> dict:
         "indicators": indicators,
         "transfer": transfer,
         "platforms": platforms,
+        "projects": projects,
         **rnd_figures(),
         "logins": [
             login_row(user, KEPT_PASSWORD if user.pk in kept else password) for user in users

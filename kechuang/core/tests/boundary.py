@@ -287,6 +287,51 @@ def build_outside(cast) -> list[models.Model]:
             total=2,
         )
     )
+    made += _outside_projects(county, firms)
+    return made
+
+
+def _outside_projects(county, firms) -> list[models.Model]:
+    """A program and call kept by the other county (public notices: read by all, changed by
+    its bureau only), and a project of each outside firm with a milestone and an output."""
+    from kechuang.projects.models import Call, Milestone, Output, Program, Project
+
+    program = _make(
+        Program,
+        1,
+        name=f"{TOKEN}科技计划",
+        kind="other",
+        level="county",
+        issuer="上城区科技局",
+        region=county,
+    )
+    call = _make(
+        Call,
+        1,
+        program=program,
+        year=2023,
+        title=f"{TOKEN}申报批次",
+        opens_on=D(2023, 3, 1),
+        closes_on=D(2023, 6, 30),
+    )
+    made = [program, call]
+    for n, firm in firms.items():
+        project = _make(
+            Project,
+            n,
+            title=f"{TOKEN}项目{n}",
+            program=program,
+            call=call,
+            year=2023,
+            lead_enterprise=firm,
+            region=firm.township,
+            collected_on=D(2023, 3, 10),
+        )
+        made += [
+            project,
+            _make(Milestone, n, project=project, title=f"{TOKEN}节点{n}", due_on=D(2023, 5, 1)),
+            _make(Output, n, project=project, kind="patent", count=1),
+        ]
     return made
 
 
@@ -367,22 +412,9 @@ def _ct(model) -> int:
 def footprint() -> tuple[int, ...]:
     """Row counts of every scoped table and of the audit trail, in one query."""
     tables = [m._meta.db_table for m in _scoped_models()] + [AuditEvent._meta.db_table]
+    # Every app's history tables (simple-history names them <app>_historical<model>).
     tables += [
-        m._meta.db_table
-        for m in apps.get_models()
-        if m._meta.db_table.startswith(
-            tuple(
-                f"{a}_historical"
-                for a in (
-                    "core",
-                    "enterprises",
-                    "institutions",
-                    "indicators",
-                    "transfer",
-                    "platforms",
-                )
-            )
-        )
+        m._meta.db_table for m in apps.get_models() if m._meta.model_name.startswith("historical")
     ]
     quote = connection.ops.quote_name
     sql = " UNION ALL ".join(

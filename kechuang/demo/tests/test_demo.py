@@ -13,6 +13,7 @@ from kechuang.core.services import user_create, user_set_password
 from kechuang.core.validators import uscc_check_char, validate_credit_code
 from kechuang.demo import dataset
 from kechuang.demo.services import KEPT_PASSWORD, DemoRefused, demo_load, foreign_records
+from kechuang.demo.tests.test_projects_demo import ProjectsDemoChecks
 from kechuang.eligibility import screening
 from kechuang.enterprises.models import Enterprise, PoolEntry, Tier
 from kechuang.enterprises.selectors import alerts
@@ -122,6 +123,7 @@ class DemoLadderChecks:
         # 1 provincial enterprise research institute + 3 HNTE R&D centres applied for.
         self.assertEqual(shown["platforms.applied.enterprise_institute"], (1, "1家"))
         self.assertEqual(shown["platforms.applied.hnte_rnd_centre"], (3, "3家"))
+        self.assertEqual(shown["projects.provincial_demands"], (7, "7项"))
         # Each page lists, to the county's staff, exactly the records counted.
         self.client.force_login(self.staff)
         for code, row in rows.items():
@@ -166,7 +168,7 @@ class DemoLadderChecks:
         self.assertTrue(all(t.is_example and "示例" in t.criteria for t in regional))
 
 
-class DemoLoadTests(DemoLadderChecks, TestCase):
+class DemoLoadTests(DemoLadderChecks, ProjectsDemoChecks, TestCase):
     """One load for the class (it takes seconds): the ladder and indicator checks share it."""
 
     @classmethod

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "kechuang.eligibility",
     "kechuang.indicators",
     "kechuang.transfer",
+    "kechuang.challenges",
     "kechuang.demo",
 ]
 

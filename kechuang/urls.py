@@ -13,6 +13,7 @@ urlpatterns = [
     path("eligibility/", include("kechuang.eligibility.urls")),
     path("indicators/", include("kechuang.indicators.urls")),
     path("transfer/", include("kechuang.transfer.urls")),
+    path("challenges/", include("kechuang.challenges.urls")),
     path("imports/", include("kechuang.core.import_urls")),
     path("jobs/", include("kechuang.core.job_urls")),
     path("", include("kechuang.core.urls")),

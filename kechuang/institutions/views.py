@@ -52,6 +52,7 @@ def institution_detail(request, pk: int):
             "institution": institution,
             "editable": editable,
             "show_contacts": can_see_contacts(request.user) or editable,
+            "sections": selectors.record_sections(institution, request.user),
         },
     )
 

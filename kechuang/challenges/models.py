@@ -202,7 +202,7 @@ class ChallengeReviewer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.challenge} · {self.reviewer.display_name}"
+        return f"评审人{self.reviewer.display_name}"
 
 
 def validate_milestones(value) -> None:
@@ -282,7 +282,7 @@ class Bid(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.institution} · {self.challenge}"
+        return f"{self.institution}的揭榜方案"
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
@@ -320,4 +320,4 @@ class Review(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.bid} · {self.reviewer.display_name}"
+        return f"{self.reviewer.display_name}对{self.bid}的评分"

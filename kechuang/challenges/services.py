@@ -139,8 +139,11 @@ def challenge_list_save(
 
 
 @transaction.atomic
-def challenge_list_publish(*, actor: User, challenge_list: ChallengeList) -> ChallengeList:
-    """Publishes a list: every approved (已审核) challenge on it goes out for bids."""
+def challenge_list_publish(
+    *, actor: User, challenge_list: ChallengeList, on: datetime.date | None = None
+) -> ChallengeList:
+    """Publishes a list on `on` (today by default): every approved (已审核) challenge on it
+    goes out for bids."""
     if not may_manage(actor):
         raise PermissionDenied("只有局领导和科室工作人员可以发布榜单")
     record = concurrency.locked(ChallengeList.objects.editable_by(actor), challenge_list.pk)
@@ -152,10 +155,16 @@ def challenge_list_publish(*, actor: User, challenge_list: ChallengeList) -> Cha
     if not refined.exists():
         raise ValidationError({"published": "榜单上没有已审核的榜题，不能发布"})
     record.published = True
-    record.published_on = clock.today()
+    record.published_on = on or clock.today()
     _save(record, actor)
     for challenge in refined.order_by("pk"):
-        workflow.take(actor, challenge, ChallengeStatus.PUBLISHED, comment=f"发布榜单“{record}”")
+        workflow.take(
+            actor,
+            challenge,
+            ChallengeStatus.PUBLISHED,
+            comment=f"发布榜单“{record}”",
+            on=record.published_on,
+        )
     return record
 
 
@@ -337,10 +346,13 @@ def bid_save(
     challenge: Challenge | None = None,
     institution=None,
     achievements=None,
+    on: datetime.date | None = None,
     **fields,
 ) -> Bid:
     """Submits a bid for a challenge (bid=None) or changes one, while the challenge takes
-    bids. An institute user bids for its own institution."""
+    bids on `on` (today by default; a paper bid keeps the day it was handed in). An
+    institute user bids for its own institution."""
+    day = on or clock.today()
     if not may_bid(actor):
         raise PermissionDenied("只有院所用户可以揭榜投标")
     if bid is None or bid.pk is None:
@@ -351,7 +363,7 @@ def bid_save(
         if challenge is None:
             raise ValidationError({"challenge": "请选择榜题"})
         require_visible(actor, challenge=challenge, institution=institution)
-        record = Bid(challenge=challenge, institution=institution, submitted_on=clock.today())
+        record = Bid(challenge=challenge, institution=institution, submitted_on=day)
     else:
         record = concurrency.locked(Bid.objects.editable_by(actor), bid.pk)
         if record is None:
@@ -359,7 +371,7 @@ def bid_save(
         if record.status != BidStatus.SUBMITTED:
             raise ValidationError({"status": f"投标{record.get_status_display()}，不能再修改"})
     stored = Challenge.objects.select_related("challenge_list").get(pk=record.challenge_id)
-    if stored.status != ChallengeStatus.PUBLISHED or not is_open(stored.challenge_list):
+    if stored.status != ChallengeStatus.PUBLISHED or not is_open(stored.challenge_list, day):
         raise ValidationError({"challenge": f"榜题“{stored}”不在揭榜期内，不能投标"})
     for name, value in fields.items():
         if name in BID_FIELDS:

@@ -534,11 +534,13 @@ def bid_project_create(*, actor: User, bid: Bid) -> Bid:
 def _create_project(actor: User, bid: Bid):
     """The one place this app calls the projects app (imported here only, so the challenge
     board works without it): the project under the list's 揭榜挂帅 call."""
-    try:
-        from kechuang.projects import services as projects
-        from kechuang.projects.models import Call
-    except ImportError:
-        raise ValidationError({"project_id": "科技项目模块未启用，不能立项"}) from None
+    from django.apps import apps
+
+    if not apps.is_installed("kechuang.projects"):
+        raise ValidationError({"project_id": "科技项目模块未启用，不能立项"})
+    from kechuang.projects import services as projects
+    from kechuang.projects.models import Call
+
     challenge = bid.challenge
     call_id = challenge.challenge_list.call_id
     call = Call.objects.visible_to(actor).filter(pk=call_id).first() if call_id else None

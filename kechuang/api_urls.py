@@ -3,6 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from kechuang.challenges.api import BidViewSet, ChallengeViewSet
 from kechuang.core.api import ImportView
 from kechuang.core.api_attachments import AttachmentViewSet
 from kechuang.core.api_figures import FiguresView
@@ -44,6 +45,8 @@ router.register("projects", ProjectViewSet, basename="project")
 router.register("data-values", DataValueViewSet, basename="data-value")
 router.register("targets", TargetViewSet, basename="target")
 router.register("attachments", AttachmentViewSet, basename="attachment")
+router.register("challenges", ChallengeViewSet, basename="challenge")
+router.register("bids", BidViewSet, basename="bid")
 
 urlpatterns = [
     path("token/", TokenObtainView.as_view(), name="api-token"),

@@ -15,6 +15,7 @@ urlpatterns = [
     path("transfer/", include("kechuang.transfer.urls")),
     path("platforms/", include("kechuang.platforms.urls")),
     path("projects/", include("kechuang.projects.urls")),
+    path("challenges/", include("kechuang.challenges.urls")),
     path("imports/", include("kechuang.core.import_urls")),
     path("jobs/", include("kechuang.core.job_urls")),
     path("", include("kechuang.core.urls")),

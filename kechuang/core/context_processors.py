@@ -13,6 +13,7 @@ NAV_URL_NAMES = (
     "core:home",
     "core:logout",
     "core:password_change",
+    "challenges:challenge_list",
     "eligibility:screening",
     "eligibility:self_check",
     "enterprises:alert_deadlines",

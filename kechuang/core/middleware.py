@@ -4,10 +4,21 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 
-PUBLIC_PREFIXES = ("/login/", "/healthz", "/static/", "/api/")
+PUBLIC_PREFIXES = ("/login/", "/healthz", "/static/", "/api/", "/challenges/open/")
 # The endpoints anyone may use without signing in: the one list the boundary test trusts.
 # (The rest of /api/ is refused by the API's own authentication.)
-PUBLIC_URL_NAMES = frozenset({"core:login", "healthz", "schema", "api-docs", "api-token"})
+PUBLIC_URL_NAMES = frozenset(
+    {
+        "core:login",
+        "healthz",
+        "schema",
+        "api-docs",
+        "api-token",
+        # The open challenges (揭榜挂帅): published public fields only.
+        "challenges:open_list",
+        "challenges:open_detail",
+    }
+)
 
 
 class LoginRequiredMiddleware:

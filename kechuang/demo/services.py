@@ -21,6 +21,7 @@ from kechuang.core.choices import Role
 from kechuang.core.models import Region, User
 from kechuang.core.services import user_create, user_set_password, user_update
 from kechuang.demo import dataset
+from kechuang.demo.challenges import challenges_load
 from kechuang.demo.indicators import indicators_load
 from kechuang.demo.ladder import ladder_load
 from kechuang.demo.platforms import platforms_load
@@ -105,6 +106,7 @@ def demo_load(*, password: str = dataset.PASSWORD, force: bool = False) -> dict:
         transfer = transfer_load(admin, regions)
         platforms = platforms_load(admin)
         projects = projects_load(admin, regions)
+        challenges_load(admin, {u.username: u for u in users}, regions)
         kept = {u.pk for u in users if getattr(u, "kept", False)}
     return {
         "seconds": round(time.perf_counter() - started, 2),

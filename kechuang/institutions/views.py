@@ -1,6 +1,5 @@
 """Institution pages: thin wrappers over the filters, selectors and services."""
 
-from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -53,20 +52,9 @@ def institution_detail(request, pk: int):
             "institution": institution,
             "editable": editable,
             "show_contacts": can_see_contacts(request.user) or editable,
-            "sections": _sections(institution, request.user),
+            "sections": selectors.record_sections(institution, request.user),
         },
     )
-
-
-def _sections(institution, user) -> list[dict]:
-    """Sections other apps add to the record page through `institution_sections(institution,
-    user)` on their AppConfig (as enterprises/sections.py does for firms)."""
-    sections = []
-    for config in apps.get_app_configs():
-        provider = getattr(config, "institution_sections", None)
-        if provider:
-            sections.extend(provider(institution, user))
-    return sections
 
 
 def institution_create(request):

@@ -19,7 +19,7 @@ from kechuang.core import clock
 from kechuang.core.choices import Role
 from kechuang.core.models import Region, User
 from kechuang.core.scoping import is_bureau
-from kechuang.projects.choices import ACTIVE_STATUSES, PROVINCIAL_KINDS, ProgramLevel
+from kechuang.projects.choices import ACTIVE_STATUSES, PROVINCIAL_KINDS, ProgramKind, ProgramLevel
 from kechuang.projects.models import Call, Milestone, Program, Project
 
 # Milestones due within this many days are shown beside the overdue ones.
@@ -252,3 +252,14 @@ def institution_sections(institution, user: User) -> list[dict]:
             "context": {"projects": projects, "institution": institution},
         }
     ]
+
+
+def jiebang_call(user: User, region: Region, year: int):
+    """The county 揭榜挂帅 program's call of the year the user can see (its latest), where the
+    challenge board's selected bids become projects; None if there is none."""
+    return (
+        Call.objects.visible_to(user)
+        .filter(program__kind=ProgramKind.JIEBANG, program__region=region, year=year)
+        .order_by("-opens_on", "-pk")
+        .first()
+    )

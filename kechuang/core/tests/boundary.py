@@ -287,6 +287,7 @@ def build_outside(cast) -> list[models.Model]:
             total=2,
         )
     )
+    made += _challenges_outside(cast, county, firms)
     made += _outside_projects(county, firms)
     return made
 
@@ -333,6 +334,72 @@ def _outside_projects(county, firms) -> list[models.Model]:
             _make(Output, n, project=project, kind="patent", count=1),
         ]
     return made
+
+
+def _challenges_outside(cast, county, firms) -> list[models.Model]:
+    """The challenge board: a published challenge of enterprise B on the cast county's open
+    list (public, firm name included, as a published demand is: so the cast's firm, not a
+    tokened one; its bid, reviewer and review are the bureau's and institution_2's), a draft
+    of the other county's firm on its own list, and a draft of township B's tokened firm."""
+    from kechuang.challenges.models import Bid, Challenge, ChallengeList, ChallengeReviewer, Review
+
+    open_list = _make(
+        ChallengeList,
+        1,
+        year=2023,
+        title=f"{TOKEN}榜单1",
+        region=cast.county,
+        opens_on=D(2023, 1, 1),
+        closes_on=D(2099, 12, 31),
+        published=True,
+    )
+    other_list = _make(
+        ChallengeList,
+        2,
+        year=2023,
+        title=f"{TOKEN}榜单2",
+        region=county,
+        opens_on=D(2023, 1, 1),
+        closes_on=D(2023, 12, 31),
+    )
+    text = {"problem": "界外问题", "goal": "界外目标", "contact_phone": "13912345678"}
+    published = _make(
+        Challenge,
+        1,
+        enterprise=cast.ent_b,
+        challenge_list=open_list,
+        title=f"{TOKEN}榜题1",
+        status="published",
+        published_on=D(2023, 3, 1),
+        **text,
+    )
+    drafts = [
+        _make(Challenge, n, enterprise=firm, challenge_list=lst, title=f"{TOKEN}榜题{n}", **text)
+        for n, firm, lst in ((2, firms[1], other_list), (3, firms[2], None))
+    ]
+    bid = _make(
+        Bid,
+        1,
+        challenge=published,
+        institution=cast.institution_2,
+        approach="界外方案",
+        team="界外团队",
+        milestones=[],
+        price=Decimal(100),
+        submitted_on=D(2023, 3, 2),
+    )
+    reviewer = _make(
+        ChallengeReviewer, 1, challenge=published, reviewer=cast.staff, assigned_on=D(2023, 3, 3)
+    )
+    review = _make(
+        Review,
+        1,
+        bid=bid,
+        reviewer=cast.staff,
+        scores=dict.fromkeys(("approach", "team", "record", "schedule", "price", "prospect"), "80"),
+        submitted_at=_now(),
+    )
+    return [published, open_list, other_list, *drafts, bid, reviewer, review]
 
 
 def _attachment(n: int, record):

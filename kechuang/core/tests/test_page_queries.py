@@ -36,12 +36,35 @@ COPIES = 3
 
 # URL name -> most queries the page may issue (None: the URL only takes POST).
 BASELINES: dict[str, int | None] = {
+    "challenges:bid_attachments": 5,
+    "challenges:bid_contract": 7,
+    "challenges:bid_create": 4,
+    "challenges:bid_detail": 8,
+    "challenges:bid_edit": 8,
+    "challenges:bid_list": 5,
+    "challenges:bid_project": None,
+    "challenges:bid_transition": None,
+    "challenges:challenge_attachments": 5,
+    "challenges:challenge_create": 4,
+    "challenges:challenge_detail": 15,
+    "challenges:challenge_edit": 7,
+    "challenges:challenge_list": 4,
+    "challenges:challenge_transition": None,
+    "challenges:challengelist_create": 3,
+    "challenges:challengelist_edit": 5,
+    "challenges:challengelist_list": 4,
+    "challenges:challengelist_publish": None,
+    "challenges:open_detail": 3,
+    "challenges:open_list": 4,
+    "challenges:review_edit": 10,
+    "challenges:reviewer_assign": None,
+    "challenges:reviewer_remove": None,
     "core:apitoken_list": 3,
     "core:apitoken_revoke": None,
     "core:attachment_delete": None,
     "core:attachment_download": 3,
     "core:auditevent_list": 4,
-    "core:home": 14,
+    "core:home": 15,
     "core:record_history": 5,
     "eligibility:screening": 6,
     "eligibility:self_check": 7,
@@ -89,7 +112,7 @@ BASELINES: dict[str, int | None] = {
     "indicators:firms": 7,
     "indicators:sources": 8,
     "institutions:institution_create": 3,
-    "institutions:institution_detail": 7,
+    "institutions:institution_detail": 8,
     "institutions:institution_edit": 5,
     "institutions:institution_list": 4,
     "projects:call_create": 4,
@@ -197,6 +220,23 @@ RECORDS: dict[str, str] = {
     "projects:project_edit": "projects.Project",
     "projects:project_transition": "projects.Project",
     "jobs:undo": "core.Job",
+    "challenges:open_detail": "challenges.Challenge",
+    "challenges:challenge_detail": "challenges.Challenge",
+    "challenges:challenge_edit": "challenges.Challenge",
+    "challenges:challenge_transition": "challenges.Challenge",
+    "challenges:challenge_attachments": "challenges.Challenge",
+    "challenges:bid_create": "challenges.Challenge",
+    "challenges:reviewer_assign": "challenges.Challenge",
+    "challenges:reviewer_remove": "challenges.ChallengeReviewer",
+    "challenges:challengelist_edit": "challenges.ChallengeList",
+    "challenges:challengelist_publish": "challenges.ChallengeList",
+    "challenges:bid_detail": "challenges.Bid",
+    "challenges:bid_edit": "challenges.Bid",
+    "challenges:bid_transition": "challenges.Bid",
+    "challenges:bid_attachments": "challenges.Bid",
+    "challenges:review_edit": "challenges.Bid",
+    "challenges:bid_contract": "challenges.Bid",
+    "challenges:bid_project": "challenges.Bid",
 }
 
 # Pages that show nothing without a query: the one they are requested with.
@@ -212,7 +252,12 @@ QUERIES = {
 }
 
 # Pages the superuser does not see: requested as this member of the cast instead.
-USERS = {"eligibility:self_check": "ent_user_a", "enterprises:ladder_settings_edit": "staff"}
+USERS = {
+    "eligibility:self_check": "ent_user_a",
+    "enterprises:ladder_settings_edit": "staff",
+    # Only the challenge's assigned reviewers score its bids.
+    "challenges:review_edit": "staff",
+}
 
 
 _serial = itertools.count(1)

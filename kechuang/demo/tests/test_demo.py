@@ -176,6 +176,20 @@ class DemoLoadTests(DemoLadderChecks, ProjectsDemoChecks, TestCase):
         cls.summary = demo_load()
         cls.staff = User.objects.get(username="staff")
 
+    def test_it_loads_the_challenge_board_without_touching_the_turnover(self):
+        from kechuang.challenges.models import Bid, Review
+        from kechuang.core import figures
+
+        self.assertEqual(figures.value("challenges.published", "331121", "2023-06"), 2)
+        self.assertEqual(figures.value("challenges.taken", "331121", "2023-06"), 1)
+        selected = Bid.objects.get(status="selected")
+        self.assertEqual(selected.institution.name, dataset.BKD_INSTITUTE)
+        self.assertIsNone(selected.contract_id)
+        self.assertEqual(Review.objects.filter(bid__challenge=selected.challenge).count(), 6)
+        self.assertEqual(
+            figures.value("transfer.turnover", "331121", "2023-06"), Decimal("108000000")
+        )
+
     def test_it_reproduces_the_reports_rnd_share_of_above_scale_manufacturers(self):
         firms = Enterprise.objects.filter(status="active", above_scale=True, manufacturing=True)
         self.assertEqual(firms.count(), 256)
@@ -251,7 +265,8 @@ class DemoLoadTests(DemoLadderChecks, ProjectsDemoChecks, TestCase):
 
     def test_every_record_is_audited_as_done_by_admin(self):
         admin = User.objects.get(username="admin")
-        self.assertEqual(AuditEvent.objects.exclude(user=admin).count(), 1)  # admin's own
+        # admin's own, and the scores the leader and the staff member gave as 揭榜 reviewers
+        self.assertEqual(AuditEvent.objects.exclude(user=admin).count(), 1 + 4)
         self.assertEqual(
             AuditEvent.objects.filter(user=admin, content_type__model="enterprise").count(),
             600 + 1 + 22 + 12,  # firms; 青山钢铁's and HNTE candidates' facts; 招引落地日期

@@ -76,7 +76,7 @@ BASELINES: dict[str, int | None] = {
     "platforms:platform_attachments": 5,
     "projects:project_attachments": 5,
     "enterprises:enterprise_create": 3,
-    "enterprises:enterprise_detail": 24,
+    "enterprises:enterprise_detail": 26,
     "enterprises:enterprise_edit": 5,
     "enterprises:enterprise_list": 5,
     "enterprises:enterpriseyear_create": 4,

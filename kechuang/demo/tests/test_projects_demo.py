@@ -32,7 +32,12 @@ class ProjectsDemoChecks:
         self.assertEqual([a.milestone.title for a in alerts if a.overdue], ["样机试制"])
         self.assertEqual(
             selectors.project_counts("331121", "2023-06"),
-            {("national", "recommended"): 1, ("provincial", "recommended"): 7},
+            # The county one: the challenge board's selected bid, approved (择优立项).
+            {
+                ("national", "recommended"): 1,
+                ("provincial", "recommended"): 7,
+                ("county", "approved"): 1,
+            },
         )
         approved = Project.objects.filter(status=ProjectStatus.APPROVED, year=2022)
         self.assertEqual(approved.count(), 2)

@@ -12,6 +12,12 @@ class TransferConfig(AppConfig):
 
         return enterprise_sections(enterprise, user)
 
+    def institution_sections(self, institution, user):
+        """The institution's achievements on its record page."""
+        from kechuang.transfer.selectors import institution_sections
+
+        return institution_sections(institution, user)
+
     def home_widgets(self, user):
         from kechuang.transfer.selectors import home_widgets
 

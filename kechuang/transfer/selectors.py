@@ -123,6 +123,24 @@ def home_widgets(user: User) -> list[dict]:
     return widgets
 
 
+def institution_sections(institution, user: User) -> list[dict]:
+    """The institution's achievements the user can read, on its record page."""
+    achievements = list(
+        Achievement.objects.visible_to(user)
+        .filter(owner_institution=institution)
+        .order_by("-id")[:50]
+    )
+    if not achievements:
+        return []
+    return [
+        {
+            "title": "科技成果",
+            "template": "transfer/_section_achievements.html",
+            "context": {"achievements": achievements},
+        }
+    ]
+
+
 def enterprise_sections(enterprise, user: User) -> list[dict]:
     """The firm's technology demands on its record page, when there are any or the user may
     post one."""

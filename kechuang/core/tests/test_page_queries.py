@@ -112,7 +112,7 @@ BASELINES: dict[str, int | None] = {
     "indicators:firms": 7,
     "indicators:sources": 8,
     "institutions:institution_create": 3,
-    "institutions:institution_detail": 8,
+    "institutions:institution_detail": 9,
     "institutions:institution_edit": 5,
     "institutions:institution_list": 4,
     "projects:call_create": 4,

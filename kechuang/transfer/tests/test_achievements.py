@@ -147,3 +147,19 @@ class AchievementPageTest(TransferCastTestCase):
         self.client.force_login(self.inst_user)
         response = self.client.get(f"/transfer/achievements/{self.achievement.pk}/")
         self.assertNotContains(response, "可能对接的需求")
+
+
+class InstitutionPageTest(TransferCastTestCase):
+    def test_the_institution_page_lists_its_own_achievements_only(self):
+        self.client.force_login(self.staff)
+        page = self.client.get(f"/institutions/{self.institution.pk}/").content.decode()
+        self.assertIn("科技成果", page)
+        self.assertIn("激光熔覆耐磨涂层技术", page)
+        self.assertNotIn("超临界发泡鞋材", page)  # institution_2's
+
+    def test_its_own_user_sees_its_unpublished_achievement(self):
+        Achievement.objects.filter(pk=self.achievement.pk).update(published=False)
+        self.client.force_login(self.inst_user)
+        page = self.client.get(f"/institutions/{self.institution.pk}/").content.decode()
+        self.assertIn("激光熔覆耐磨涂层技术", page)
+        self.assertIn("未发布", page)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import re
 
 from django.db.models import Count, QuerySet
 
+from kechuang.core import figures
 from kechuang.core.models import Region, User
 from kechuang.platforms.models import Platform, PlatformEvaluation
 
-PERIOD_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+YEAR_RE = re.compile(r"^\d{4}$")
 
 
 def platform_list(user: User) -> QuerySet[Platform]:
@@ -59,14 +59,9 @@ def platform_sections(user: User, *, enterprise=None, institution=None) -> list[
 def period_bounds(period: str) -> tuple[datetime.date, datetime.date]:
     """'YYYY-MM': January 1 to the month's last day (cumulative, as statistics count);
     'YYYY': the whole year. ValueError with a Chinese message otherwise."""
-    match = PERIOD_RE.match(str(period or "").strip())
-    month = int(match.group(2) or 12) if match else 0
-    if not match or not 1 <= month <= 12:
-        raise ValueError(f"期间格式不正确：{period}（应为 YYYY-MM，如 2023-06，表示1月至6月）")
-    year = int(match.group(1))
-    return datetime.date(year, 1, 1), datetime.date(
-        year, month, calendar.monthrange(year, month)[1]
-    )
+    text = str(period or "").strip()
+    found = figures.Period.parse(f"{text}-12" if YEAR_RE.match(text) else text)
+    return found.start, found.end
 
 
 def _in_region(region) -> QuerySet[Platform]:

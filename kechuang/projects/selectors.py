@@ -5,9 +5,7 @@ and the milestone alerts."""
 
 from __future__ import annotations
 
-import calendar
 import datetime
-import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -15,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, Q, Value, When
 from django.urls import reverse
 
-from kechuang.core import clock
+from kechuang.core import clock, figures
 from kechuang.core.choices import Role
 from kechuang.core.models import Region, User
 from kechuang.core.scoping import is_bureau
@@ -24,7 +22,6 @@ from kechuang.projects.models import Call, Milestone, Program, Project
 
 # Milestones due within this many days are shown beside the overdue ones.
 DUE_SOON_DAYS = 30
-_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 # Programs listed from the national level down.
@@ -82,11 +79,11 @@ def outputs_of(project: Project):
 
 def period_bounds(period: str) -> tuple[int, datetime.date]:
     """(year, last day) of a period 'YYYY-MM' (January through that month)."""
-    found = _PERIOD.match(period or "")
-    if not found or not 1 <= int(found.group(2)) <= 12:
-        raise ValidationError({"period": f"期间格式不正确：{period}（应为 YYYY-MM，如 2023-06）"})
-    year, month = int(found.group(1)), int(found.group(2))
-    return year, datetime.date(year, month, calendar.monthrange(year, month)[1])
+    try:
+        found = figures.Period.parse(period)
+    except figures.FigureError as exc:
+        raise ValidationError({"period": str(exc)}) from None
+    return found.year, found.end
 
 
 def _region_prefix(region: Region | str) -> str:

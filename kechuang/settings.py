@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "kechuang.indicators",
     "kechuang.transfer",
     "kechuang.platforms",
+    "kechuang.talent",
     "kechuang.projects",
     "kechuang.challenges",
     "kechuang.demo",

@@ -289,6 +289,52 @@ def build_outside(cast) -> list[models.Model]:
     )
     made += _challenges_outside(cast, county, firms)
     made += _outside_projects(county, firms)
+    made += _outside_talent(county, firms)
+    return made
+
+
+def _outside_talent(county, firms) -> list[models.Model]:
+    """A talent program of the other county (read by all, changed by its bureau), and a
+    signed talent project of each outside firm with a stage payment."""
+    from kechuang.talent.models import TalentPayment, TalentProgram, TalentProject
+
+    program = _make(
+        TalentProgram,
+        1,
+        name=f"{TOKEN}人才计划",
+        issuer="上城区",
+        rules="lishui-green-valley-2023",
+        region=county,
+    )
+    made = [program]
+    for n, firm in firms.items():
+        project = _make(
+            TalentProject,
+            n,
+            program=program,
+            talent_class="C",
+            kind="entrepreneurship",
+            applicant=f"{TOKEN}团队{n}",
+            title=f"{TOKEN}人才项目{n}",
+            host_enterprise=firm,
+            region=firm.township,
+            status="signed",
+            contacted_on=D(2023, 1, 5),
+            intended_on=D(2023, 2, 1),
+            signed_on=D(2023, 3, 1),
+            funding_committed=Decimal(1000000),
+        )
+        made += [
+            project,
+            _make(
+                TalentPayment,
+                n,
+                project=project,
+                stage=1,
+                amount=Decimal(1000),
+                paid_on=D(2023, 4, 1),
+            ),
+        ]
     return made
 
 

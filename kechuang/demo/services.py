@@ -26,6 +26,7 @@ from kechuang.demo.indicators import indicators_load
 from kechuang.demo.ladder import ladder_load
 from kechuang.demo.platforms import platforms_load
 from kechuang.demo.projects import projects_load
+from kechuang.demo.talent import talent_load
 from kechuang.demo.transfer import transfer_load
 from kechuang.enterprises.choices import EnterpriseStatus
 from kechuang.enterprises.models import Enterprise
@@ -105,6 +106,7 @@ def demo_load(*, password: str = dataset.PASSWORD, force: bool = False) -> dict:
         indicators = indicators_load(admin)
         transfer = transfer_load(admin, regions)
         platforms = platforms_load(admin)
+        talent = talent_load(admin)
         projects = projects_load(admin, regions)
         challenges_load(admin, {u.username: u for u in users}, regions)
         kept = {u.pk for u in users if getattr(u, "kept", False)}
@@ -115,6 +117,7 @@ def demo_load(*, password: str = dataset.PASSWORD, force: bool = False) -> dict:
         "indicators": indicators,
         "transfer": transfer,
         "platforms": platforms,
+        "talent": talent,
         "projects": projects,
         **rnd_figures(),
         "logins": [

@@ -55,11 +55,15 @@ def fields_for(user: User) -> tuple[str, ...]:
 
 @transaction.atomic
 def program_save(*, actor: User, program: TalentProgram | None = None, **fields) -> TalentProgram:
-    """Registers or changes a program of the actor's region (bureau only)."""
+    """Registers (for the actor's region, or a `region` the actor may write) or changes a
+    program (bureau only)."""
     if not may_manage(actor):
         raise PermissionDenied("只有科技局可以登记人才计划")
     if program is None:
-        record = TalentProgram(region=actor.region)
+        region = fields.get("region") or actor.region
+        if region is not None and not actor.is_superuser and not can_write_region(actor, region):
+            raise PermissionDenied(f"无权登记{region}的人才计划")
+        record = TalentProgram(region=region)
     else:
         record = concurrency.locked(TalentProgram.objects.editable_by(actor), program.pk)
         if record is None:

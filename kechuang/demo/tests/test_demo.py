@@ -14,6 +14,7 @@ from kechuang.core.validators import uscc_check_char, validate_credit_code
 from kechuang.demo import dataset
 from kechuang.demo.services import KEPT_PASSWORD, DemoRefused, demo_load, foreign_records
 from kechuang.demo.tests.test_projects_demo import ProjectsDemoChecks
+from kechuang.demo.tests.test_talent_demo import TalentDemoChecks
 from kechuang.eligibility import screening
 from kechuang.enterprises.models import Enterprise, PoolEntry, Tier
 from kechuang.enterprises.selectors import alerts
@@ -168,7 +169,7 @@ class DemoLadderChecks:
         self.assertTrue(all(t.is_example and "示例" in t.criteria for t in regional))
 
 
-class DemoLoadTests(DemoLadderChecks, ProjectsDemoChecks, TestCase):
+class DemoLoadTests(DemoLadderChecks, ProjectsDemoChecks, TalentDemoChecks, TestCase):
     """One load for the class (it takes seconds): the ladder and indicator checks share it."""
 
     @classmethod

@@ -245,6 +245,8 @@ SPECTACULAR_SETTINGS = {
         "PoolStatusEnum": "kechuang.enterprises.choices.PoolStatus",
         "DemandStatusEnum": "kechuang.transfer.choices.DemandStatus",
         "MatchStatusEnum": "kechuang.transfer.choices.MatchStatus",
+        # Platform grades and talent evaluation results share one choice set.
+        "EvaluationGradeEnum": "kechuang.platforms.choices.Grade",
     },
 }
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "kechuang.indicators",
     "kechuang.transfer",
     "kechuang.platforms",
+    "kechuang.commissioners",
     "kechuang.projects",
     "kechuang.challenges",
     "kechuang.demo",

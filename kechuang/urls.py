@@ -14,6 +14,7 @@ urlpatterns = [
     path("indicators/", include("kechuang.indicators.urls")),
     path("transfer/", include("kechuang.transfer.urls")),
     path("platforms/", include("kechuang.platforms.urls")),
+    path("commissioners/", include("kechuang.commissioners.urls")),
     path("projects/", include("kechuang.projects.urls")),
     path("challenges/", include("kechuang.challenges.urls")),
     path("imports/", include("kechuang.core.import_urls")),

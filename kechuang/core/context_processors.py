@@ -27,6 +27,7 @@ NAV_URL_NAMES = (
     "indicators:dashboard",
     "institutions:institution_list",
     "platforms:platform_list",
+    "commissioners:commissioner_list",
     "projects:milestone_alerts",
     "projects:program_list",
     "projects:project_list",

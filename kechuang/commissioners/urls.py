@@ -8,7 +8,11 @@ app_name = "commissioners"
 
 urlpatterns = [
     path("", views.commissioner_list, name="commissioner_list"),
+    path("new/", views.commissioner_create, name="commissioner_create"),
     path("<int:pk>/", views.commissioner_detail, name="commissioner_detail"),
+    path("<int:pk>/edit/", views.commissioner_edit, name="commissioner_edit"),
+    path("<int:pk>/assignments/new/", views.assignment_create, name="assignment_create"),
+    path("<int:pk>/evaluations/new/", views.evaluation_create, name="evaluation_create"),
     path("coverage/", views.coverage, name="coverage"),
     path("logs/", views.log_list, name="log_list"),
     path("logs/new/", views.log_create, name="log_create"),

@@ -6,7 +6,12 @@ from django.shortcuts import redirect, render
 
 from kechuang.commissioners import engine, selectors, services
 from kechuang.commissioners.filters import CoverageFilter, LogFilter
-from kechuang.commissioners.forms import LogForm
+from kechuang.commissioners.forms import (
+    AssignmentForm,
+    CommissionerForm,
+    EvaluationForm,
+    LogForm,
+)
 from kechuang.commissioners.models import Commissioner, ServiceLog
 from kechuang.core import clock, concurrency
 from kechuang.core.htmx import page_or_fragment
@@ -42,7 +47,9 @@ def commissioner_detail(request, pk: int):
             "commissioner": commissioner,
             "assignments": assignments,
             "evaluations": evaluations,
-            "sheet": engine.load_sheet("commissioner-eval-example"),
+            "sheet": engine.load_sheet(SHEET),
+            "editable": Commissioner.objects.editable_by(request.user).filter(pk=pk).exists()
+            and services.may_manage(request.user),
         },
     )
 
@@ -146,4 +153,96 @@ def coverage(request):
             "days": engine.SERVED_WITHIN_DAYS,
             "gaps": sum(1 for r in rows if r.standing != "served"),
         },
+    )
+
+
+SHEET = "commissioner-eval-example"
+
+
+def commissioner_create(request):
+    """The county's bureau: register a commissioner."""
+    if not services.may_manage(request.user):
+        raise PermissionDenied("无权登记科技特派员")
+    form = CommissionerForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            commissioner = services.commissioner_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect(commissioner)
+    return render(request, "commissioners/commissioner_edit.html", {"form": form})
+
+
+def commissioner_edit(request, pk: int):
+    """The county's bureau: change a commissioner's record."""
+    commissioner = get_editable_or_403(Commissioner, request.user, pk=pk)
+    form = CommissionerForm(request.POST or None, instance=commissioner, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            with concurrency.unchanged_since(commissioner, form.version):
+                services.commissioner_update(
+                    actor=request.user, commissioner=commissioner, **changed
+                )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect(commissioner)
+    return render(
+        request,
+        "commissioners/commissioner_edit.html",
+        {"form": form, "commissioner": commissioner},
+    )
+
+
+def assignment_create(request, pk: int):
+    """The county's bureau: assign the commissioner to a township."""
+    commissioner = get_editable_or_403(Commissioner, request.user, pk=pk)
+    if not services.may_manage(request.user):
+        raise PermissionDenied("无权派驻科技特派员")
+    form = AssignmentForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assignment_create(
+                actor=request.user, commissioner=commissioner, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect(commissioner)
+    return render(
+        request,
+        "commissioners/record_form.html",
+        {"form": form, "commissioner": commissioner, "title": "派驻"},
+    )
+
+
+def evaluation_create(request, pk: int):
+    """The county's bureau: record (or replace) a year's evaluation on the score sheet."""
+    commissioner = get_editable_or_403(Commissioner, request.user, pk=pk)
+    if not services.may_manage(request.user):
+        raise PermissionDenied("无权考核科技特派员")
+    sheet = engine.load_sheet(SHEET)
+    form = EvaluationForm(request.POST or None, sheet=sheet)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.evaluation_save(
+                actor=request.user,
+                commissioner=commissioner,
+                year=data["year"],
+                sheet=SHEET,
+                scores=form.scores(),
+                evaluated_on=data["evaluated_on"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect(commissioner)
+    return render(
+        request,
+        "commissioners/record_form.html",
+        {"form": form, "commissioner": commissioner, "title": f"年度考核（{sheet.title}）"},
     )

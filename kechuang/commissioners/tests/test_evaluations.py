@@ -93,3 +93,31 @@ class EvaluationServiceTest(CastTestCase):
                     scores=scores("95"),
                     evaluated_on=D(2024, 1, 15),
                 )
+
+
+class EvaluationPageTest(CastTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        make_commissioners(cls)
+
+    def test_staff_enters_a_year_on_the_sheet_and_reads_the_grade(self):
+        from django.urls import reverse
+
+        self.client.force_login(self.staff)
+        url = reverse("commissioners:evaluation_create", args=[self.own.pk])
+        data = {"year": 2023, "evaluated_on": "2024-01-15", "note": ""}
+        data |= {f"score_{k}": v for k, v in scores("80").items()}
+        response = self.client.post(url, data)
+        self.assertRedirects(response, self.own.get_absolute_url())
+        page = self.client.get(self.own.get_absolute_url()).content.decode()
+        self.assertIn("良好", page)
+        self.assertIn("示例", page)
+
+    def test_liaison_reads_the_commissioner_but_cannot_evaluate(self):
+        from django.urls import reverse
+
+        self.client.force_login(self.liaison_a)
+        self.assertEqual(self.client.get(self.own.get_absolute_url()).status_code, 200)
+        url = reverse("commissioners:evaluation_create", args=[self.own.pk])
+        self.assertEqual(self.client.get(url).status_code, 403)

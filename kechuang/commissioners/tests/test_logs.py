@@ -123,3 +123,35 @@ class LogFormTest(CastTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertIn("township", response.context["form"].errors)
         self.assertFalse(ServiceLog.objects.exists())
+
+
+class CommissionerPageTest(CastTestCase):
+    def test_staff_registers_a_commissioner_linked_to_the_account(self):
+        self.client.force_login(self.staff)
+        response = self.client.post(
+            reverse("commissioners:commissioner_create"),
+            {
+                "name": "青田县农业技术推广中心",
+                "kind": "legal_entity",
+                "institution": "",
+                "fields": "稻鱼共生",
+                "region": self.county.pk,
+                "user": self.commissioner.pk,
+            },
+        )
+        created = self.commissioner.commissioner_record
+        self.assertRedirects(response, created.get_absolute_url())
+        self.assertEqual(created.get_service_model_display(), "1家+1县")
+
+    def test_a_non_commissioner_account_is_refused_by_name(self):
+        from kechuang.commissioners import services
+
+        with self.assertRaises(ValidationError) as caught:
+            services.commissioner_create(
+                actor=self.staff,
+                name="甲",
+                kind="individual",
+                region=self.county,
+                user=self.liaison_a,
+            )
+        self.assertIn("user", caught.exception.error_dict)

@@ -46,6 +46,8 @@ class Scope:
     enterprise / institution: path to the enterprise's or institute's primary key;
     public: the records every signed-in user may read (published material);
     read_up: users of a region read the records kept at the regions above it;
+    commissioner: path to the User a commissioner's own records belong to: a commissioner
+      user reads and changes only those (e.g. its service logs), not its region's;
     generic: for a record linked by `content_type` + `object_id` to a record of any model
       that has the class attribute of this name: visible and editable exactly when that
       record is (its model's own scope decides).
@@ -58,6 +60,7 @@ class Scope:
     public: Q | None = None
     read_up: bool = False
     generic: str | None = None
+    commissioner: str | None = None
 
     def region_q(self, region: Region) -> Q:
         if self.region is not None:
@@ -113,6 +116,8 @@ def _own_q(scope: Scope, user: User, *, write: bool) -> Q:
         if scope.institution is None or user.institution_id is None:
             return NOTHING
         return Q(**{scope.institution: user.institution_id})
+    if role == Role.COMMISSIONER and scope.commissioner is not None:
+        return Q(**{scope.commissioner: user.pk})
     if write and role in READ_ONLY_REGION_ROLES:
         return NOTHING
     if role in BUREAU_ROLES or role in READ_ONLY_REGION_ROLES or role == Role.LIAISON:

@@ -22,6 +22,7 @@ from kechuang.core.models import Region, User
 from kechuang.core.services import user_create, user_set_password, user_update
 from kechuang.demo import dataset
 from kechuang.demo.challenges import challenges_load
+from kechuang.demo.commissioners import commissioners_load
 from kechuang.demo.indicators import indicators_load
 from kechuang.demo.ladder import ladder_load
 from kechuang.demo.platforms import platforms_load
@@ -109,6 +110,7 @@ def demo_load(*, password: str = dataset.PASSWORD, force: bool = False) -> dict:
         talent = talent_load(admin)
         projects = projects_load(admin, regions)
         challenges_load(admin, {u.username: u for u in users}, regions)
+        commissioners = commissioners_load(admin)
         kept = {u.pk for u in users if getattr(u, "kept", False)}
     return {
         "seconds": round(time.perf_counter() - started, 2),
@@ -119,6 +121,7 @@ def demo_load(*, password: str = dataset.PASSWORD, force: bool = False) -> dict:
         "platforms": platforms,
         "talent": talent,
         "projects": projects,
+        "commissioners": commissioners,
         **rnd_figures(),
         "logins": [
             login_row(user, KEPT_PASSWORD if user.pk in kept else password) for user in users

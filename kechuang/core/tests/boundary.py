@@ -290,6 +290,55 @@ def build_outside(cast) -> list[models.Model]:
     made += _challenges_outside(cast, county, firms)
     made += _outside_projects(county, firms)
     made += _outside_talent(county, firms)
+    made += _outside_commissioners(cast, county, township)
+    return made
+
+
+def _outside_commissioners(cast, county, township) -> list[models.Model]:
+    """A commissioner of the other county with an assignment, a log and an evaluation there;
+    a commissioner of the cast's county serving township B (outside liaison A and the cast's
+    commissioner, whose own logs are the only ones it sees)."""
+    from kechuang.commissioners.models import Assignment, Commissioner, Evaluation, ServiceLog
+
+    made = []
+    for n, (region, town) in enumerate(((county, township), (cast.county, cast.township_b)), 1):
+        commissioner = _make(
+            Commissioner,
+            n,
+            # the cast county's commissioner is read by its townships: no token in its name
+            name=f"{TOKEN}特派员{n}" if region is county else "温溪特派员",
+            kind="individual",
+            service_model="1p1t",
+            region=region,
+        )
+        made += [
+            commissioner,
+            _make(Assignment, n, commissioner=commissioner, township=town, start=D(2023, 1, 1)),
+            _make(
+                ServiceLog,
+                n,
+                commissioner=commissioner,
+                served_on=D(2023, 3, 1),
+                township=town,
+                place=f"{TOKEN}地点{n}",
+                cooperative=f"{TOKEN}合作社{n}",
+                content=f"{TOKEN}服务{n}",
+            ),
+        ]
+    made.append(
+        _make(
+            Evaluation,
+            1,
+            commissioner=made[0],
+            year=2022,
+            sheet="commissioner-eval-example",
+            scores={"days": "20"},
+            total=Decimal(20),
+            grade="unqualified",
+            evaluated_on=D(2023, 1, 10),
+            note=f"{TOKEN}考核",
+        )
+    )
     return made
 
 

@@ -1,0 +1,248 @@
+"""Commissioner pages: thin wrappers over the filters, selectors and services."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+
+from kechuang.commissioners import engine, selectors, services
+from kechuang.commissioners.filters import CoverageFilter, LogFilter
+from kechuang.commissioners.forms import (
+    AssignmentForm,
+    CommissionerForm,
+    EvaluationForm,
+    LogForm,
+)
+from kechuang.commissioners.models import Commissioner, ServiceLog
+from kechuang.core import clock, concurrency
+from kechuang.core.htmx import page_or_fragment
+from kechuang.core.scoping import get_editable_or_403, get_visible_or_404
+
+PAGE_SIZE = 30
+
+
+def _page(request, queryset):
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
+def commissioner_list(request):
+    """The bureau, liaisons, viewers and commissioners: the county's commissioners."""
+    if not selectors.may_view_logs(request.user):
+        raise PermissionDenied("无权查看科技特派员")
+    page, query = _page(request, selectors.commissioner_list(request.user))
+    return render(request, "commissioners/commissioner_list.html", {"page": page, "query": query})
+
+
+def commissioner_detail(request, pk: int):
+    """Whoever may see the commissioner: its assignments and, for the bureau, evaluations."""
+    commissioner = get_visible_or_404(Commissioner, request.user, pk=pk)
+    assignments = commissioner.assignments.visible_to(request.user).select_related("township")
+    evaluations = commissioner.evaluations.visible_to(request.user)
+    return render(
+        request,
+        "commissioners/commissioner_detail.html",
+        {
+            "commissioner": commissioner,
+            "assignments": assignments,
+            "evaluations": evaluations,
+            "sheet": engine.load_sheet(SHEET),
+            "editable": Commissioner.objects.editable_by(request.user).filter(pk=pk).exists()
+            and services.may_manage(request.user),
+        },
+    )
+
+
+def log_list(request):
+    """Commissioners (their own logs), liaisons (their township), the bureau, viewers."""
+    if not selectors.may_view_logs(request.user):
+        raise PermissionDenied("无权查看服务日志")
+    filterset = LogFilter(
+        request.GET or None, queryset=selectors.log_list(request.user), request=request
+    )
+    page, query = _page(request, filterset.qs)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "query": query,
+        "may_create": services.may_log(request.user),
+    }
+    template = page_or_fragment(
+        request, "commissioners/log_list.html", "commissioners/_log_table.html"
+    )
+    return render(request, template, context)
+
+
+def log_detail(request, pk: int):
+    """Whoever may see the log: its record and photos."""
+    log = get_visible_or_404(ServiceLog, request.user, pk=pk)
+    editable = ServiceLog.objects.editable_by(request.user).filter(pk=pk).exists()
+    return render(request, "commissioners/log_detail.html", {"log": log, "editable": editable})
+
+
+def log_create(request):
+    """A commissioner with its record (for itself), liaisons and the bureau."""
+    if not services.may_log(request.user):
+        raise PermissionDenied("无权登记服务日志")
+    own = selectors.own_commissioner(request.user)
+    initial = {"served_on": clock.today()}
+    if request.user.region_id and request.user.region.level == "township":
+        initial["township"] = request.user.region_id
+    form = LogForm(
+        request.POST or None, request.FILES or None, user=request.user, own=own, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        commissioner = own or data.pop("commissioner")
+        try:
+            log = services.log_create(actor=request.user, commissioner=commissioner, **data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect("commissioners:log_detail", pk=log.pk)
+    return render(request, "commissioners/log_edit.html", {"form": form, "creating": True})
+
+
+def log_edit(request, pk: int):
+    """Whoever may change the log: the commissioner it belongs to, its township's liaison,
+    the bureau."""
+    log = get_editable_or_403(ServiceLog, request.user, pk=pk)
+    form = LogForm(request.POST or None, instance=log, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            with concurrency.unchanged_since(log, form.version):
+                services.log_update(actor=request.user, log=log, **changed)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect("commissioners:log_detail", pk=log.pk)
+    return render(
+        request, "commissioners/log_edit.html", {"form": form, "log": log, "creating": False}
+    )
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def coverage(request):
+    """The bureau, liaisons and viewers: every township with its commissioners and last
+    service, gaps first."""
+    if not selectors.may_view_coverage(request.user):
+        raise PermissionDenied("无权查看覆盖情况")
+    filterset = CoverageFilter(
+        request.GET or None,
+        queryset=selectors.coverage_townships(request.user),
+        request=request,
+    )
+    as_of = clock.today()
+    rows = selectors.coverage(request.user, filterset.qs, as_of)
+    return render(
+        request,
+        "commissioners/coverage.html",
+        {
+            "filter": filterset,
+            "rows": rows,
+            "as_of": as_of,
+            "days": engine.SERVED_WITHIN_DAYS,
+            "gaps": sum(1 for r in rows if r.standing != "served"),
+        },
+    )
+
+
+SHEET = "commissioner-eval-example"
+
+
+def commissioner_create(request):
+    """The county's bureau: register a commissioner."""
+    if not services.may_manage(request.user):
+        raise PermissionDenied("无权登记科技特派员")
+    form = CommissionerForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            commissioner = services.commissioner_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect(commissioner)
+    return render(request, "commissioners/commissioner_edit.html", {"form": form})
+
+
+def commissioner_edit(request, pk: int):
+    """The county's bureau: change a commissioner's record."""
+    commissioner = get_editable_or_403(Commissioner, request.user, pk=pk)
+    form = CommissionerForm(request.POST or None, instance=commissioner, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            with concurrency.unchanged_since(commissioner, form.version):
+                services.commissioner_update(
+                    actor=request.user, commissioner=commissioner, **changed
+                )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect(commissioner)
+    return render(
+        request,
+        "commissioners/commissioner_edit.html",
+        {"form": form, "commissioner": commissioner},
+    )
+
+
+def assignment_create(request, pk: int):
+    """The county's bureau: assign the commissioner to a township."""
+    commissioner = get_editable_or_403(Commissioner, request.user, pk=pk)
+    if not services.may_manage(request.user):
+        raise PermissionDenied("无权派驻科技特派员")
+    form = AssignmentForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assignment_create(
+                actor=request.user, commissioner=commissioner, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect(commissioner)
+    return render(
+        request,
+        "commissioners/record_form.html",
+        {"form": form, "commissioner": commissioner, "title": "派驻"},
+    )
+
+
+def evaluation_create(request, pk: int):
+    """The county's bureau: record (or replace) a year's evaluation on the score sheet."""
+    commissioner = get_editable_or_403(Commissioner, request.user, pk=pk)
+    if not services.may_manage(request.user):
+        raise PermissionDenied("无权考核科技特派员")
+    sheet = engine.load_sheet(SHEET)
+    form = EvaluationForm(request.POST or None, sheet=sheet)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.evaluation_save(
+                actor=request.user,
+                commissioner=commissioner,
+                year=data["year"],
+                sheet=SHEET,
+                scores=form.scores(),
+                evaluated_on=data["evaluated_on"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect(commissioner)
+    return render(
+        request,
+        "commissioners/record_form.html",
+        {"form": form, "commissioner": commissioner, "title": f"年度考核（{sheet.title}）"},
+    )

@@ -8,13 +8,14 @@ from django.db.models import Q
 from kechuang.commissioners.models import Assignment, ServiceLog
 from kechuang.core.choices import RegionLevel
 from kechuang.core.figures import Period
+from kechuang.core.filters import RegionCodeFilter
 from kechuang.core.models import Region
 from kechuang.core.selectors import townships_visible_to
 
 
 def _period(value: str) -> Period | None:
     try:
-        return Period.parse(value.strip())
+        return Period.parse_span(value)
     except (ValueError, TypeError):
         return None
 
@@ -46,7 +47,7 @@ class LogFilter(django_filters.FilterSet):
         label="乡镇（街道）", queryset=Region.objects.none(), empty_label="全部乡镇"
     )
     served = django_filters.CharFilter(label="服务期间", method="in_period")
-    region = django_filters.CharFilter(label="区划代码", method="in_region")
+    region = RegionCodeFilter(field_name="township")
 
     class Meta:
         model = ServiceLog
@@ -78,9 +79,6 @@ class LogFilter(django_filters.FilterSet):
         if period is None:
             return queryset.none()
         return queryset.filter(served_on__gte=period.start, served_on__lte=period.end)
-
-    def in_region(self, queryset, name, value):
-        return _in_region(queryset, "township__code", value)
 
 
 class CoverageFilter(django_filters.FilterSet):

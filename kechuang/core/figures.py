@@ -35,6 +35,7 @@ from kechuang.core.models import Region, User
 
 AMOUNT_UNIT = "元"
 PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+YEAR_RE = re.compile(r"^\d{4}$")
 
 Value = Decimal | int | None
 
@@ -60,6 +61,13 @@ class Period:
                 f"期间格式不正确：{text}（应为 YYYY-MM，如 2023-06，表示1月至6月累计）"
             )
         return cls(int(found.group(1)), int(found.group(2)))
+
+    @classmethod
+    def parse_span(cls, text: str | Period) -> Period:
+        """As parse, and also 'YYYY' for the whole year (January to December), as list pages
+        take it."""
+        stripped = str(text or "").strip()
+        return cls.parse(f"{stripped}-12" if YEAR_RE.match(stripped) else text)
 
     @property
     def start(self) -> datetime.date:

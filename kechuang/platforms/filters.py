@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from kechuang.core.filters import RegionCodeFilter
 from kechuang.core.models import Region
 from kechuang.core.selectors import townships_visible_to
 from kechuang.platforms.choices import PlatformLevel, PlatformStatus, PlatformType
@@ -30,7 +31,7 @@ class PlatformFilter(django_filters.FilterSet):
     recognised = django_filters.CharFilter(
         label="认定期间", method="in_period", widget=forms.TextInput({"placeholder": "如 2023"})
     )
-    region = django_filters.CharFilter(label="区划代码", method="in_region")
+    region = RegionCodeFilter(field_name="region")
     township = django_filters.ModelChoiceFilter(
         label="乡镇（街道）",
         field_name="region",
@@ -68,9 +69,3 @@ class PlatformFilter(django_filters.FilterSet):
         except ValueError:
             return queryset.none()
         return queryset.filter(**{f"{name}_on__range": (start, end)})
-
-    def in_region(self, queryset, name, value):
-        region = Region.objects.filter(code=value.strip()).first()
-        if region is None:
-            return queryset.none() if value.strip() else queryset
-        return queryset.filter(region__code__startswith=region.prefix)

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime
-import re
 
 from django.db.models import Count, QuerySet
 
 from kechuang.core import figures
 from kechuang.core.models import Region, User
 from kechuang.platforms.models import Platform, PlatformEvaluation
-
-YEAR_RE = re.compile(r"^\d{4}$")
 
 
 def platform_list(user: User) -> QuerySet[Platform]:
@@ -59,8 +56,7 @@ def platform_sections(user: User, *, enterprise=None, institution=None) -> list[
 def period_bounds(period: str) -> tuple[datetime.date, datetime.date]:
     """'YYYY-MM': January 1 to the month's last day (cumulative, as statistics count);
     'YYYY': the whole year. ValueError with a Chinese message otherwise."""
-    text = str(period or "").strip()
-    found = figures.Period.parse(f"{text}-12" if YEAR_RE.match(text) else text)
+    found = figures.Period.parse_span(period)
     return found.start, found.end
 
 

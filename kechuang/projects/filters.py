@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from kechuang.core.filters import RegionCodeFilter
 from kechuang.core.models import Region
 from kechuang.core.selectors import townships_visible_to
 from kechuang.projects import selectors
@@ -81,7 +82,7 @@ class ProjectFilter(_UserFilterSet):
         queryset=Region.objects.none(),
         empty_label="全部",
     )
-    region = django_filters.CharFilter(label="区划代码", method="in_region")
+    region = RegionCodeFilter(field_name="region")
     period = django_filters.CharFilter(label="期间（YYYY-MM）", method="in_period")
 
     search_fields = (
@@ -95,15 +96,6 @@ class ProjectFilter(_UserFilterSet):
     class Meta:
         model = Project
         fields = []
-
-    def in_region(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        found = Region.objects.filter(code=value).first()
-        if found is None:
-            return queryset.none()
-        return queryset.filter(region__code__startswith=found.prefix)
 
     def in_period(self, queryset, name, value):
         value = value.strip()

@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Q
 
 from kechuang.core.figures import Period
+from kechuang.core.filters import RegionCodeFilter
 from kechuang.core.models import Region
 from kechuang.core.selectors import townships_visible_to
 from kechuang.talent.choices import STAGE_DATES, ProjectKind, Stage
@@ -16,8 +17,7 @@ from kechuang.talent.programs import class_codes
 
 
 def period_bounds(value: str):
-    text = str(value or "").strip()
-    found = Period.parse(f"{text}-12" if len(text) == 4 and text.isdigit() else text)
+    found = Period.parse_span(value)
     return found.start, found.end
 
 
@@ -44,7 +44,7 @@ class TalentProjectFilter(django_filters.FilterSet):
     landed = _period_filter("落地期间")
     evaluated = _period_filter("评估期间")
     dropped = _period_filter("终止期间")
-    region = django_filters.CharFilter(label="区划代码", method="in_region")
+    region = RegionCodeFilter(field_name="region")
     township = django_filters.ModelChoiceFilter(
         label="乡镇（街道）",
         field_name="region",
@@ -81,9 +81,3 @@ class TalentProjectFilter(django_filters.FilterSet):
         except ValueError:
             return queryset.none()
         return queryset.filter(**{f"{STAGE_DATES[name]}__range": (start, end)})
-
-    def in_region(self, queryset, name, value):
-        region = Region.objects.filter(code=value.strip()).first()
-        if region is None:
-            return queryset.none() if value.strip() else queryset
-        return queryset.filter(region__code__startswith=region.prefix)

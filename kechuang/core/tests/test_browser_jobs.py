@@ -9,6 +9,7 @@ import threading
 import time
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from django.db import close_old_connections, connection
 
 from kechuang.core import excel
@@ -92,11 +93,16 @@ def watch_progress(page, done_text: str) -> list[int]:
     seen = []
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if page.get_by_text(done_text).count():
-            return seen
-        value = page.evaluate(
-            "document.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow') ?? null"
-        )
+        try:
+            if page.get_by_text(done_text).count():
+                return seen
+            value = page.evaluate(
+                "document.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow') ?? null"
+            )
+        except PlaywrightError:
+            # The page moved on to the result while we asked; look again.
+            page.wait_for_load_state()
+            continue
         if value is not None and (not seen or seen[-1] != int(value)):
             seen.append(int(value))
         page.wait_for_timeout(100)

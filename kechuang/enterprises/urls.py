@@ -2,7 +2,7 @@ from django.urls import path
 
 from kechuang.core.attachment_views import attachment_urls
 from kechuang.enterprises import pool_urls, qualification_urls
-from kechuang.enterprises.models import Enterprise
+from kechuang.enterprises.models import Enterprise, PlaqueDelivery
 from kechuang.enterprises.views import registry as views
 
 app_name = "enterprises"
@@ -17,4 +17,5 @@ urlpatterns = (
     + qualification_urls.urlpatterns
     + pool_urls.urlpatterns
     + attachment_urls(Enterprise)
+    + attachment_urls(PlaqueDelivery)
 )

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from kechuang.core.attachment_views import attachment_urls
 from kechuang.enterprises import pool_urls, qualification_urls
@@ -17,5 +17,6 @@ urlpatterns = (
     + qualification_urls.urlpatterns
     + pool_urls.urlpatterns
     + attachment_urls(Enterprise)
-    + attachment_urls(PlaqueDelivery)
+    # a delivery's id would clash with a firm's under the same path
+    + [path("plaques/", include(attachment_urls(PlaqueDelivery)))]
 )

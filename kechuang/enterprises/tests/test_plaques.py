@@ -119,3 +119,14 @@ class PlaqueFigureTest(PlaqueTestCase):
             )
             self.assertTrue(counted)
             self.assertEqual(shown, counted, user.username)
+
+
+class PhotoCheckTest(PlaqueTestCase):
+    def test_a_photo_that_is_not_an_image_file_is_named_and_nothing_is_written(self):
+        self.client.force_login(self.staff)
+        url = f"/enterprises/qualifications/{self.qa.pk}/plaque/"
+        fake = SimpleUploadedFile("现场.png", b"not a png at all", content_type="image/png")
+        response = self.client.post(url, {"delivered_on": "2023-06-16", "photo": fake})
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("photo", response.context["form"].errors)
+        self.assertFalse(PlaqueDelivery.objects.exists())

@@ -229,6 +229,7 @@ def plaque_deliver(request, pk: int):
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for name, errors in exc.message_dict.items():
+                    name = "photo" if name in ("file", "kind") else name  # the photo's checks
                     form.add_error(name if name in form.fields else None, errors)
             else:
                 form.add_error(None, exc)

@@ -16,6 +16,7 @@ from kechuang.enterprises.api_pool import PoolEntryViewSet, PoolFunnelView, Visi
 from kechuang.indicators import api as indicator_api
 from kechuang.indicators.api import DataValueViewSet, EnterpriseMonthViewSet, TargetViewSet
 from kechuang.institutions.api import InstitutionViewSet
+from kechuang.loans.api import LoanViewSet
 from kechuang.platforms.api import PlatformViewSet
 from kechuang.projects.api import CallViewSet, ProgramViewSet, ProjectViewSet
 from kechuang.talent.api import TalentProjectViewSet
@@ -42,6 +43,7 @@ router.register("chain-nodes", ChainNodeViewSet, basename="chain-node")
 router.register("events", EventViewSet, basename="event")
 router.register("platforms", PlatformViewSet, basename="platform")
 router.register("talent-projects", TalentProjectViewSet, basename="talentproject")
+router.register("loans", LoanViewSet, basename="loan")
 router.register("programs", ProgramViewSet, basename="program")
 router.register("calls", CallViewSet, basename="call")
 router.register("projects", ProjectViewSet, basename="project")

@@ -26,6 +26,7 @@ NAV_URL_NAMES = (
     "enterprises:tier_list",
     "indicators:dashboard",
     "institutions:institution_list",
+    "loans:loan_list",
     "platforms:platform_list",
     "talent:project_list",
     "commissioners:commissioner_list",

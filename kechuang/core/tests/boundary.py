@@ -290,6 +290,7 @@ def build_outside(cast) -> list[models.Model]:
     made += _challenges_outside(cast, county, firms)
     made += _outside_projects(county, firms)
     made += _outside_talent(county, firms)
+    made += _outside_loans(firms)
     made += _outside_commissioners(cast, county, township)
     return made
 
@@ -339,6 +340,44 @@ def _outside_commissioners(cast, county, township) -> list[models.Model]:
             note=f"{TOKEN}考核",
         )
     )
+    return made
+
+
+def _outside_loans(firms) -> list[models.Model]:
+    """A granted loan recommendation of each outside firm, and the plaque delivered for
+    each outside firm's qualification."""
+    from kechuang.enterprises.models import PlaqueDelivery, Qualification
+    from kechuang.loans.models import LoanRecommendation
+
+    made = []
+    for n, firm in firms.items():
+        made.append(
+            _make(
+                LoanRecommendation,
+                n,
+                enterprise=firm,
+                region=firm.township,
+                bank=f"{TOKEN}银行{n}",
+                amount_recommended=Decimal(3000000),
+                amount_granted=Decimal(2000000),
+                recommended_on=D(2023, 2, 1),
+                granted_on=D(2023, 3, 1),
+                status="granted",
+                note=f"{TOKEN}贷款{n}",
+            )
+        )
+        qualification = Qualification.objects.filter(enterprise=firm).first()
+        if qualification is not None:
+            made.append(
+                _make(
+                    PlaqueDelivery,
+                    n,
+                    qualification=qualification,
+                    delivered_on=D(2023, 4, 1),
+                    delivered_by=f"{TOKEN}发放人{n}",
+                    note=f"{TOKEN}牌匾{n}",
+                )
+            )
     return made
 
 

@@ -7,12 +7,14 @@ from io import StringIO
 from django.core.management import CommandError, call_command
 from django.test import TestCase
 
+from kechuang.core import figures
 from kechuang.core.choices import Role
 from kechuang.core.models import AuditEvent, Region, User
 from kechuang.core.services import user_create, user_set_password
 from kechuang.core.validators import uscc_check_char, validate_credit_code
 from kechuang.demo import dataset
 from kechuang.demo.services import KEPT_PASSWORD, DemoRefused, demo_load, foreign_records
+from kechuang.demo.tests.test_loans_demo import LoansDemoChecks
 from kechuang.demo.tests.test_projects_demo import ProjectsDemoChecks
 from kechuang.demo.tests.test_talent_demo import TalentDemoChecks
 from kechuang.eligibility import screening
@@ -132,8 +134,15 @@ class DemoLadderChecks:
                 response = self.client.get(row["source"])
                 self.assertEqual(response.status_code, 200)
                 listed = response.context["filter"].qs
-                if row["unit"] == "元":
+                if code == "transfer.turnover":
                     self.assertEqual(response.context["totals"]["turnover"], Decimal(row["value"]))
+                elif row["unit"] == "元":  # the page lists exactly the records summed
+                    period = figures.Period.parse("2023-06")
+                    counted = figures.get(code).records(Region.objects.get(code="331121"), period)
+                    self.assertEqual(
+                        set(listed.values_list("pk", flat=True)),
+                        set(counted.values_list("pk", flat=True)),
+                    )
                 else:
                     self.assertEqual(listed.count(), row["value"])
 
@@ -169,7 +178,9 @@ class DemoLadderChecks:
         self.assertTrue(all(t.is_example and "示例" in t.criteria for t in regional))
 
 
-class DemoLoadTests(DemoLadderChecks, ProjectsDemoChecks, TalentDemoChecks, TestCase):
+class DemoLoadTests(
+    DemoLadderChecks, ProjectsDemoChecks, TalentDemoChecks, LoansDemoChecks, TestCase
+):
     """One load for the class (it takes seconds): the ladder and indicator checks share it."""
 
     @classmethod

@@ -118,6 +118,15 @@ def outline(kind: str) -> dict:
         return tomllib.load(handle)
 
 
+def section_keys(spec: dict) -> list[str]:
+    """The keys staff write narrative for: the opening, every section and subsection."""
+    keys = ["intro"]
+    for section in spec["section"]:
+        subs = section.get("sub", [])
+        keys += [sub["key"] for sub in subs] if subs else [section["key"]]
+    return keys
+
+
 def previous_period(period: Period, kind: str) -> Period:
     months = period.year * 12 + period.month - 1 - STEP_MONTHS[kind]
     return Period(months // 12, months % 12 + 1)

@@ -7,6 +7,7 @@ region (the nearest region up the tree wins), or `report.docx` for all."""
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 from pathlib import Path
 
 from django.conf import settings
@@ -16,6 +17,9 @@ from kechuang.reports.builder import Report
 from kechuang.reports.layout import TEMPLATE
 
 FILENAME = "report.docx"
+HIGHLIGHTED = (
+    '<w:r><w:rPr><w:highlight w:val="yellow"/></w:rPr><w:t xml:space="preserve">{}</w:t></w:r>'
+)
 
 
 def template_dir() -> Path:
@@ -40,7 +44,8 @@ def _rich(block) -> RichText:
     rich = RichText()
     for piece in block.pieces:
         if piece.figure is not None and piece.figure.missing:
-            rich.add(piece.text, highlight="yellow")
+            # Word's text highlight (RichText's `highlight` is a shading).
+            rich.xml += HIGHLIGHTED.format(escape(piece.text))
         else:
             rich.add(piece.text)
     return rich

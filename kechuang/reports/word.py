@@ -7,8 +7,8 @@ region (the nearest region up the tree wins), or `report.docx` for all."""
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from django.conf import settings
 from docxtpl import DocxTemplate, RichText

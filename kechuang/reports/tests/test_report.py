@@ -5,11 +5,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import docx
-from docx.enum.text import WD_COLOR_INDEX
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
+from docx.enum.text import WD_COLOR_INDEX
 
 from kechuang.core import figures
 from kechuang.core.figures import Figure, Period

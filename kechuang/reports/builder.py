@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from django.apps import apps
@@ -44,12 +45,17 @@ class FigureUse:
     value: object
     display: str
     source: str
-    previous_display: str | None = None
+    previous: Callable[[], str | None] | None = None  # computed when asked (the preview)
     registered: bool = True
 
     @property
     def missing(self) -> bool:
         return self.value is None
+
+    @cached_property
+    def previous_display(self) -> str | None:
+        """The value in the previous report of the same kind, as written (None: no data)."""
+        return self.previous() if self.previous is not None else None
 
     @property
     def changed(self) -> bool:
@@ -177,7 +183,11 @@ class _Figures:
         except FigureError:
             return FigureUse(code, code, period, None, MISSING, "", registered=False)
         display = MISSING if value is None else figure.display(value, grouping=False)
-        previous = self.value(code, previous_period(period, self.kind))
+
+        def previous() -> str | None:
+            found = self.value(code, previous_period(period, self.kind))
+            return None if found is None else figure.display(found, grouping=False)
+
         return FigureUse(
             code,
             figure.name,
@@ -185,7 +195,7 @@ class _Figures:
             value,
             display,
             figure.source(self.region, period),
-            previous_display=None if previous is None else figure.display(previous, False),
+            previous=previous,
         )
 
 

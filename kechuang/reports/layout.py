@@ -17,6 +17,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
@@ -41,8 +42,8 @@ STYLES = {
     "Heading 3": (BODY_FONT, SIZE_3, True, WD_ALIGN_PARAGRAPH.JUSTIFY, 2),
     "Heading 4": (BODY_FONT, SIZE_3, False, WD_ALIGN_PARAGRAPH.JUSTIFY, 2),
     "Footer": ("宋体", SIZE_4, False, None, 0),
-    "Table Grid": (BODY_FONT, Pt(12), False, None, 0),
 }
+TABLE_TEXT = "Table Text"  # the appendix's cells: 小四 (12 pt), single spacing, off the grid
 
 
 def set_fonts(style_or_run, font: str) -> None:
@@ -55,6 +56,9 @@ def set_fonts(style_or_run, font: str) -> None:
         rpr.insert(0, fonts)
     for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(slot), font)
+    # A theme font would take precedence over the names.
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme), None)
 
 
 def _style(document, name: str) -> None:
@@ -72,13 +76,54 @@ def _style(document, name: str) -> None:
     fmt.first_line_indent = Pt(16 * indent) if indent else Pt(0)
     fmt.space_before = Pt(0)
     fmt.space_after = Pt(0)
-    if name not in ("Footer", "Table Grid"):
+    if name != "Footer":
         fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         fmt.line_spacing = LINE_PITCH
     rpr = style.element.get_or_add_rPr()
-    for tag in ("w:color", "w:u"):
+    for tag in ("w:color", "w:u", "w:spacing", "w:kern"):
         for found in rpr.findall(qn(tag)):
             rpr.remove(found)
+    ppr = style.element.get_or_add_pPr()
+    for found in ppr.findall(qn("w:pBdr")):
+        ppr.remove(found)
+
+
+def _defaults(document) -> None:
+    """The document defaults: the body font and size (the line grid's character pitch is
+    counted from the default size)."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme), None)
+    for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(slot), BODY_FONT)
+    for tag in ("w:sz", "w:szCs"):
+        node = rpr.find(qn(tag))
+        if node is None:
+            node = OxmlElement(tag)
+            rpr.append(node)
+        node.set(qn("w:val"), str(int(SIZE_3.pt * 2)))
+    lang = rpr.find(qn("w:lang"))
+    if lang is not None:
+        lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _table_text(document) -> None:
+    style = document.styles.add_style(TABLE_TEXT, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = document.styles["Normal"]
+    set_fonts(style, BODY_FONT)
+    style.font.size = Pt(12)
+    fmt = style.paragraph_format
+    fmt.first_line_indent = Pt(0)
+    fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    style.element.get_or_add_pPr().append(snap)
 
 
 def _grid(section) -> None:
@@ -126,8 +171,10 @@ def _page_number(paragraph, align) -> None:
 
 def build_template(path: Path = TEMPLATE) -> Path:
     document = Document()
+    _defaults(document)
     for name in STYLES:
         _style(document, name)
+    _table_text(document)
     section = document.sections[0]
     section.start_type = WD_SECTION.NEW_PAGE
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -170,6 +217,15 @@ def build_template(path: Path = TEMPLATE) -> Path:
     ):
         cell.text = text
     table.rows[3].cells[0].text = "{%tr endfor %}"
+    widths = (Mm(12), Mm(50), Mm(50), Mm(22), Mm(22))
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+            for paragraph in cell.paragraphs:
+                paragraph.style = TABLE_TEXT
     path.parent.mkdir(parents=True, exist_ok=True)
     document.save(path)
     return path

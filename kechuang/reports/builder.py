@@ -161,8 +161,8 @@ def organisation(region: Region) -> str:
 class _Figures:
     """Figure values of one region, computed once per code and period."""
 
-    def __init__(self, region: Region, kind: str):
-        self.region, self.kind = region, kind
+    def __init__(self, region: Region, period: Period, kind: str):
+        self.region, self.period, self.kind = region, period, kind
         self.values: dict[tuple[str, Period], object] = {}
 
     def value(self, code: str, period: Period):
@@ -185,7 +185,12 @@ class _Figures:
         display = MISSING if value is None else figure.display(value, grouping=False)
 
         def previous() -> str | None:
-            found = self.value(code, previous_period(period, self.kind))
+            # As the previous report wrote it: for an indicator written for its latest month
+            # with data, the latest month with data up to the previous report's period.
+            earlier = previous_period(self.period, self.kind)
+            if period != self.period:
+                earlier = _latest_with_data(code, earlier, self)
+            found = self.value(code, earlier)
             return None if found is None else figure.display(found, grouping=False)
 
         return FigureUse(
@@ -279,9 +284,14 @@ def build(region: Region | str, period: str | Period, kind: str = ReportKind.HAL
     region, period, kind = parse(region, period, kind)
     spec = outline(kind)
     org = organisation(region)
-    names = {"region": org.removesuffix("科技局"), "year": period.year, "month": period.month}
+    names = {
+        "region": org.removesuffix("科技局"),
+        "year": period.year,
+        "month": period.month,
+        "half": "上半年" if period.month <= 6 else "下半年",
+    }
     report = Report(region, period, kind, spec["title"].format(**names))
-    values = _Figures(region, kind)
+    values = _Figures(region, period, kind)
     narratives = _narratives(region, period, kind)
 
     def narrative(key: str, heading: str) -> list[Block]:

@@ -200,3 +200,33 @@ class NarrativeScopeTests(CastTestCase):
 
 D = datetime.date
 _ = Decimal
+
+
+class PreviousReportTests(CastTestCase):
+    def test_an_indicator_is_compared_with_what_the_previous_report_wrote(self):
+        values = {Period(2023, 4): 7, Period(2022, 12): 3}
+
+        def compute(region, period):
+            return values.get(period)
+
+        fake = Figure("reports_test.stock", "测试指标", "家", compute, lambda r, p: "/x/")
+        figures.register(fake)
+        self.addCleanup(figures._registry.pop, fake.code)
+        report = builder.build(self.county, "2023-06", "half-year")
+        used = builder._Figures(self.county, report.period, "half-year")
+        # 2023-06 writes April's 7 (latest with data); 2023-12 also April's 7: unchanged
+        june = used.use(
+            "reports_test.stock",
+            builder._latest_with_data("reports_test.stock", Period(2023, 6), used),
+        )
+        self.assertEqual(
+            (june.period, june.display, june.previous_display), (Period(2023, 4), "7家", "3家")
+        )
+        later = builder._Figures(self.county, Period(2023, 12), "half-year")
+        december = later.use("reports_test.stock", Period(2023, 4))
+        self.assertEqual(december.previous_display, "7家")
+        self.assertFalse(december.changed)
+        self.assertTrue(june.changed)
+        self.assertEqual(
+            builder.build(self.county, "2023-12", "half-year").title[-7:], "下半年工作总结"
+        )

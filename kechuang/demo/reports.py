@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from kechuang.core.models import Region
 from kechuang.demo import dataset
+from kechuang.reports import services
 from kechuang.reports.models import Narrative
 
 PERIOD, KIND = "2023-06", "half-year"
@@ -61,14 +62,16 @@ TEXTS = {
 
 def reports_load(admin) -> dict:
     county = Region.objects.get(code=dataset.COUNTY)
+    have = set(
+        Narrative.objects.filter(region=county, period=PERIOD, kind=KIND).values_list(
+            "section", flat=True
+        )
+    )
     made = 0
     for section, text in TEXTS.items():
-        _, created = Narrative.objects.get_or_create(
-            region=county,
-            period=PERIOD,
-            kind=KIND,
-            section=section,
-            defaults={"text": text, "author": admin},
-        )
-        made += created
+        if section not in have:
+            services.narrative_save(
+                actor=admin, region=county, period=PERIOD, kind=KIND, section=section, text=text
+            )
+            made += 1
     return {"narratives": made}

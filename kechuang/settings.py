@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "kechuang.commissioners",
     "kechuang.projects",
     "kechuang.challenges",
+    "kechuang.reports",
     "kechuang.demo",
 ]
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("commissioners/", include("kechuang.commissioners.urls")),
     path("projects/", include("kechuang.projects.urls")),
     path("challenges/", include("kechuang.challenges.urls")),
+    path("reports/", include("kechuang.reports.urls")),
     path("imports/", include("kechuang.core.import_urls")),
     path("jobs/", include("kechuang.core.job_urls")),
     path("", include("kechuang.core.urls")),

@@ -33,6 +33,7 @@ NAV_URL_NAMES = (
     "projects:milestone_alerts",
     "projects:program_list",
     "projects:project_list",
+    "reports:report",
     "transfer:achievement_list",
     "transfer:chain_list",
     "transfer:contract_list",

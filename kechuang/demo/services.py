@@ -28,6 +28,7 @@ from kechuang.demo.ladder import ladder_load
 from kechuang.demo.loans import loans_load
 from kechuang.demo.platforms import platforms_load
 from kechuang.demo.projects import projects_load
+from kechuang.demo.reports import reports_load
 from kechuang.demo.talent import talent_load
 from kechuang.demo.transfer import transfer_load
 from kechuang.enterprises.choices import EnterpriseStatus
@@ -113,6 +114,7 @@ def demo_load(*, password: str = dataset.PASSWORD, force: bool = False) -> dict:
         challenges_load(admin, {u.username: u for u in users}, regions)
         commissioners = commissioners_load(admin)
         loans = loans_load(admin)
+        reports_load(admin)
         kept = {u.pk for u in users if getattr(u, "kept", False)}
     return {
         "seconds": round(time.perf_counter() - started, 2),

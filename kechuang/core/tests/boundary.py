@@ -292,7 +292,26 @@ def build_outside(cast) -> list[models.Model]:
     made += _outside_talent(county, firms)
     made += _outside_loans(firms)
     made += _outside_commissioners(cast, county, township)
+    made += _outside_reports(cast, county)
     return made
+
+
+def _outside_reports(cast, county) -> list[models.Model]:
+    """A narrative block of the other county's report and one of township B's."""
+    from kechuang.reports.models import Narrative
+
+    return [
+        _make(
+            Narrative,
+            n,
+            region=region,
+            period="2023-06",
+            kind="half-year",
+            section="problems",
+            text=f"{TOKEN}报告文字{n}",
+        )
+        for n, region in enumerate((county, cast.township_b), 1)
+    ]
 
 
 def _outside_commissioners(cast, county, township) -> list[models.Model]:

@@ -139,6 +139,9 @@ BASELINES: dict[str, int | None] = {
     "projects:project_detail": 13,
     "projects:project_edit": 8,
     "projects:project_list": 5,
+    # every figure of the report and the indicators' latest months (bounded, not per row)
+    "reports:download": 109,
+    "reports:report": 125,
     "projects:project_transition": None,
     "transfer:achievement_create": 6,
     "transfer:achievement_detail": 12,
@@ -299,6 +302,8 @@ QUERIES = {
     "indicators:api_trend": "?region=330102&indicator={indicator}&years=2022,2023",
     "indicators:api_yearly": "?region=330102&indicator={indicator}",
     "indicators:api_ranking": "?parent=330100&indicator={indicator}&period=2023-04",
+    "reports:report": "?region=331121&period=2023-06&kind=half-year",
+    "reports:download": "?region=331121&period=2023-06&kind=half-year",
 }
 
 # Pages the superuser does not see: requested as this member of the cast instead.

@@ -251,3 +251,36 @@ def rank(side: Side, query: Query, catalog: Catalog, top: int = 10) -> list[dict
             }
         )
     return out
+
+
+def rank_texts(tokens, query: str, documents: Mapping, top: int | None = None) -> list[dict]:
+    """Arbitrary documents (a mapping key → text) ranked against a query text by BM25 over
+    those documents alone, with ``tokens`` the segmenter's ``tokens`` (so the same words and
+    term weighting as demands and achievements). Only documents sharing a term, best first:
+    ``{"key", "score", "terms"}`` (matched terms, most weighty first)."""
+    from kechuang.transfer.matching.index import Vocabulary
+
+    keys = list(documents)
+    if not keys or (top is not None and top <= 0):
+        return []
+    vocabulary = Vocabulary()
+    bodies = [vocabulary.ids(tokens(documents[k] or "")) for k in keys]
+    empty = [np.zeros(0, dtype=np.int32)] * len(keys)
+    index = BM25Index.build(empty, bodies, len(vocabulary))
+    term_ids = vocabulary.known(tokens(query or ""))
+    scores = index.scores(term_ids)
+    rows = np.flatnonzero(scores > 0)
+    if not len(rows):
+        return []
+    weights = index.term_weights(term_ids, rows)
+    catalog = Catalog(terms=vocabulary.terms, fields=[])
+    order = sorted(range(len(rows)), key=lambda i: (-scores[rows[i]], int(rows[i])))
+    out = [
+        {
+            "key": keys[int(rows[i])],
+            "score": float(scores[rows[i]]),
+            "terms": _display_terms(term_ids, weights[:, i], catalog),
+        }
+        for i in order
+    ]
+    return out if top is None else out[:top]

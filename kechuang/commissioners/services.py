@@ -243,10 +243,10 @@ def request_create(actor: User, **fields) -> ServiceRequest:
     if enterprise is not None:
         require_visible(actor, enterprise=enterprise)
     township = fields.get("township")
-    if township is not None:
+    if township is not None and actor.role != Role.ENTERPRISE:  # a firm's: its own township
         require_visible(actor, township=township)
         outside = actor.region is None or not actor.region.contains(township)
-        if not actor.is_superuser and actor.role != Role.ENTERPRISE and outside:
+        if not actor.is_superuser and outside:
             raise ValidationError({"township": "只能登记本辖区乡镇的服务需求"})
     _save(actor, request)
     return request

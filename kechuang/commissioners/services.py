@@ -226,11 +226,17 @@ def may_dispatch(user: User) -> bool:
 
 
 @transaction.atomic
-def request_create(actor: User, **fields) -> ServiceRequest:
-    """A new request, 已提交. A firm's user enters its own firm's (in the firm's township);
-    a liaison those of its township; the bureau any of its county."""
+def request_create(actor: User, *, submitted_on=None, **fields) -> ServiceRequest:
+    """A new request, 已提交. A firm's user enters its own firm's (in the firm's township),
+    dated today; a liaison those of its township; the bureau any of its county; these two
+    may date a request received earlier (`submitted_on`, not after today)."""
     if not may_request(actor):
         raise PermissionDenied("无权登记服务需求")
+    today = clock.today()
+    if submitted_on is None or actor.role == Role.ENTERPRISE:
+        submitted_on = today
+    elif submitted_on > today:
+        raise ValidationError({"submitted_on": "提出日期不能晚于今天"})
     fields = {k: v for k, v in fields.items() if k in REQUEST_FIELDS}
     if actor.role == Role.ENTERPRISE:
         fields["requester_kind"] = RequesterKind.ENTERPRISE
@@ -239,7 +245,7 @@ def request_create(actor: User, **fields) -> ServiceRequest:
     if fields.get("requester_kind") == RequesterKind.ENTERPRISE and enterprise is not None:
         fields["township"] = enterprise.township
         fields["requester"] = ""
-    request = ServiceRequest(**fields, status=RequestStatus.SUBMITTED, submitted_on=clock.today())
+    request = ServiceRequest(**fields, status=RequestStatus.SUBMITTED, submitted_on=submitted_on)
     if enterprise is not None:
         require_visible(actor, enterprise=enterprise)
     township = fields.get("township")
@@ -254,7 +260,11 @@ def request_create(actor: User, **fields) -> ServiceRequest:
 
 @transaction.atomic
 def request_assign(
-    actor: User, request: ServiceRequest, commissioner: Commissioner, comment: str = ""
+    actor: User,
+    request: ServiceRequest,
+    commissioner: Commissioner,
+    comment: str = "",
+    on=None,
 ) -> ServiceRequest:
     """Assigns a submitted request to a commissioner the actor can see (the bureau, the
     township's liaison): sets the commissioner, then takes the 分派 move."""
@@ -270,7 +280,7 @@ def request_assign(
     stored.commissioner = commissioner
     concurrency.save_changed(stored, actor=actor)
     note = f"分派给{commissioner.name}" + (f"：{comment}" if comment else "")
-    return workflow.take(actor, stored, RequestStatus.ASSIGNED, comment=note)
+    return workflow.take(actor, stored, RequestStatus.ASSIGNED, comment=note, on=on)
 
 
 def request_returned(actor: User, request: ServiceRequest, move) -> None:

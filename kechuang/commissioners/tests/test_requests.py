@@ -214,6 +214,15 @@ class RequestServiceTest(CastTestCase):
             services.request_assign(self.liaison_a, self.village_b, self.own)
         self.assertEqual(ServiceRequest.objects.filter(commissioner__isnull=False).count(), 0)
 
+    def test_only_the_bureau_and_liaisons_date_a_request_received_earlier(self):
+        early = village_request(self, self.township_a, submitted_on=D(2023, 4, 1))
+        self.assertEqual(early.submitted_on, D(2023, 4, 1))
+        firm = tea_request(self, submitted_on=D(2023, 4, 1))
+        self.assertEqual(str(firm.submitted_on), TODAY)
+        with self.assertRaises(ValidationError) as caught:
+            village_request(self, self.township_a, submitted_on=D(2023, 5, 11))
+        self.assertIn("submitted_on", caught.exception.error_dict)
+
     def test_a_village_request_needs_its_name(self):
         with self.assertRaises(ValidationError) as caught:
             village_request(self, self.township_a, requester="")

@@ -683,3 +683,15 @@ class RankTextsTests(SimpleTestCase):
         self.assertEqual(len(engine.rank_texts(self.tokens, "杨梅采后保鲜", documents, top=1)), 1)
         self.assertEqual(engine.rank_texts(self.tokens, "", documents), [])
         self.assertEqual(engine.rank_texts(self.tokens, "杨梅", {}), [])
+
+    def test_a_term_most_documents_share_is_ignored(self):
+        documents = {
+            n: f"{field} 技术指导" for n, field in enumerate(("茶叶", "杨梅", "蔬菜", "油茶"))
+        }
+        ranked = engine.rank_texts(self.tokens, "阀门渗漏检测指导", documents)
+        self.assertEqual(ranked, [])
+        ranked = engine.rank_texts(self.tokens, "杨梅种植指导", documents)
+        self.assertEqual([(r["key"], r["terms"]) for r in ranked], [(1, ["杨梅"])])
+        # Too few documents to call a term common: it still matches.
+        few = {0: "茶叶 技术指导", 1: "杨梅 技术指导"}
+        self.assertEqual(len(engine.rank_texts(self.tokens, "指导", few)), 2)

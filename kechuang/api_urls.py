@@ -4,7 +4,11 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from kechuang.challenges.api import BidViewSet, ChallengeViewSet
-from kechuang.commissioners.api import CommissionerViewSet, ServiceLogViewSet
+from kechuang.commissioners.api import (
+    CommissionerViewSet,
+    ServiceLogViewSet,
+    ServiceRequestViewSet,
+)
 from kechuang.core.api import ImportView
 from kechuang.core.api_attachments import AttachmentViewSet
 from kechuang.core.api_figures import FiguresView
@@ -52,6 +56,7 @@ router.register("targets", TargetViewSet, basename="target")
 router.register("attachments", AttachmentViewSet, basename="attachment")
 router.register("challenges", ChallengeViewSet, basename="challenge")
 router.register("bids", BidViewSet, basename="bid")
+router.register("service-requests", ServiceRequestViewSet, basename="service-request")
 router.register("commissioners", CommissionerViewSet, basename="commissioner")
 router.register("service-logs", ServiceLogViewSet, basename="service-log")
 

@@ -30,6 +30,7 @@ NAV_URL_NAMES = (
     "platforms:platform_list",
     "talent:project_list",
     "commissioners:commissioner_list",
+    "commissioners:request_list",
     "projects:milestone_alerts",
     "projects:program_list",
     "projects:project_list",

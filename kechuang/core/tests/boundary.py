@@ -293,6 +293,7 @@ def build_outside(cast) -> list[models.Model]:
     made += _outside_loans(firms)
     made += _outside_commissioners(cast, county, township)
     made += _outside_reports(cast, county)
+    made += _outside_requests(cast, county, township, firms)
     return made
 
 
@@ -398,6 +399,53 @@ def _outside_loans(firms) -> list[models.Model]:
                 )
             )
     return made
+
+
+def _outside_requests(cast, county, township, firms) -> list[models.Model]:
+    """Service requests: a village's of the other county, waiting to be assigned; its firm's,
+    served by its commissioner's log; township B's firm's, assigned to the cast county's
+    commissioner of township B (outside liaison A, the cast's firm and the cast's
+    commissioner)."""
+    from kechuang.commissioners.models import Commissioner, ServiceLog, ServiceRequest
+
+    there = Commissioner.objects.get(pk=_pk_base(Commissioner) + 1)
+    here_b = Commissioner.objects.get(pk=_pk_base(Commissioner) + 2)
+    common = {"content": f"{TOKEN}需求内容", "fields": "茶叶", "submitted_on": D(2023, 3, 1)}
+    return [
+        _make(
+            ServiceRequest,
+            1,
+            requester_kind="village",
+            requester=f"{TOKEN}村",
+            township=township,
+            title=f"{TOKEN}需求1",
+            **common,
+        ),
+        _make(
+            ServiceRequest,
+            2,
+            requester_kind="enterprise",
+            enterprise=firms[1],
+            township=township,
+            title=f"{TOKEN}需求2",
+            status="served",
+            commissioner=there,
+            service_log=ServiceLog.objects.get(pk=_pk_base(ServiceLog) + 1),
+            served_on=D(2023, 3, 1),
+            **common,
+        ),
+        _make(
+            ServiceRequest,
+            3,
+            requester_kind="enterprise",
+            enterprise=firms[2],
+            township=cast.township_b,
+            title=f"{TOKEN}需求3",
+            status="assigned",
+            commissioner=here_b,
+            **common,
+        ),
+    ]
 
 
 def _outside_talent(county, firms) -> list[models.Model]:

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "kechuang.transfer",
     "kechuang.platforms",
     "kechuang.talent",
+    "kechuang.support",
     "kechuang.commissioners",
     "kechuang.projects",
     "kechuang.challenges",

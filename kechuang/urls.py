@@ -15,6 +15,7 @@ urlpatterns = [
     path("transfer/", include("kechuang.transfer.urls")),
     path("platforms/", include("kechuang.platforms.urls")),
     path("talent/", include("kechuang.talent.urls")),
+    path("support/", include("kechuang.support.urls")),
     path("commissioners/", include("kechuang.commissioners.urls")),
     path("projects/", include("kechuang.projects.urls")),
     path("challenges/", include("kechuang.challenges.urls")),

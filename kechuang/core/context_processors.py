@@ -28,6 +28,7 @@ NAV_URL_NAMES = (
     "institutions:institution_list",
     "platforms:platform_list",
     "talent:project_list",
+    "support:disbursement_list",
     "commissioners:commissioner_list",
     "projects:milestone_alerts",
     "projects:program_list",

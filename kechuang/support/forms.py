@@ -89,11 +89,14 @@ def entitlement_search(user, params):
     policies = list(selectors.policy_list(user))
     form = EntitlementForm(params or None, user=user, policies=policies)
     data = form.cleaned_data if form.is_valid() else {}
-    year = data.get("year") or selectors.default_year(policies)
     firms = None
     if data.get("township"):
         firms = Enterprise.objects.visible_to(user).filter(township=data["township"])
-    rows = selectors.entitlements(
-        user, year, policy=data.get("policy"), clause=data.get("clause"), enterprises=firms
+    year, rows = selectors.entitlements(
+        user,
+        data.get("year") or selectors.default_year(policies),
+        policy=data.get("policy"),
+        clause=data.get("clause"),
+        enterprises=firms,
     )
     return form, year, rows

@@ -200,7 +200,8 @@ class Disbursement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.enterprise} {self.year}年 {self.clause}"
+        # Not the clause's name: a clause (public) may be read where the award may not.
+        return f"{self.enterprise}（{self.year}年度）"
 
     def get_absolute_url(self) -> str:
         return reverse("support:disbursement_detail", args=[self.pk])

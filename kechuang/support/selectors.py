@@ -125,63 +125,78 @@ class Entitlement:
 
 def entitlements(
     user: User,
-    year: int,
+    year: int | None = None,
     *,
     policy: Policy | None = None,
     clause: Clause | None = None,
     enterprises: QuerySet[Enterprise] | None = None,
-) -> list[Entitlement]:
-    """Active firms the user may see whose data meet a clause for the year and that have not
-    claimed it (nor, for a grouped clause, any clause of its group); in a group only the
-    highest amount is listed. A fixed number of queries, whatever the number of firms."""
-    clauses = [
-        c for c in clause_list(user).select_related("policy__region") if c.policy.covers(year)
-    ]
+    firm: Enterprise | None = None,
+    claims: list[Disbursement] | None = None,
+) -> tuple[int, list[Entitlement]]:
+    """(year, entitlements): active firms the user may see whose data meet a clause for the
+    year (default: `default_year` of the policies) and that have not claimed it (nor, for a
+    grouped clause, any clause of its group); in a group only the highest amount is listed.
+    `firm`: one firm the caller has already fetched as visible, with its `claims` when
+    loaded. A fixed number of queries, whatever the number of firms."""
+    clauses = list(clause_list(user).select_related("policy__region"))
+    if year is None:
+        year = default_year({c.policy for c in clauses})
+    clauses = [c for c in clauses if c.policy.covers(year)]
     if policy is not None:
         clauses = [c for c in clauses if c.policy_id == policy.pk]
     if clause is not None:
         clauses = [c for c in clauses if c.pk == clause.pk]
     if not clauses:
-        return []
-    firms = enterprises if enterprises is not None else Enterprise.objects.visible_to(user)
-    firms = firms.filter(status=EnterpriseStatus.ACTIVE)
-    prefixes = Q(pk__in=[])
-    for region in {c.policy.region for c in clauses}:
-        prefixes |= Q(township__code__startswith=region.prefix)
-    chosen = firms.filter(prefixes)
-    firms = list(chosen.select_related("township").order_by("township__code", "name"))
-    by_firm = facts_for(chosen.values("pk"), year) if firms else {}
-    claims = Disbursement.objects.filter(
-        year=year, status__in=OPEN_STATES, enterprise__in=chosen.values("pk")
-    ).values_list("enterprise_id", "clause_id", "group_key")
+        return year, []
+    if firm is not None:
+        if firm.status != EnterpriseStatus.ACTIVE:
+            return year, []
+        firms, chosen = [firm], [firm.pk]
+    else:
+        base = enterprises if enterprises is not None else Enterprise.objects.visible_to(user)
+        prefixes = Q(pk__in=[])
+        for region in {c.policy.region for c in clauses}:
+            prefixes |= Q(township__code__startswith=region.prefix)
+        chosen = base.filter(prefixes, status=EnterpriseStatus.ACTIVE).values("pk")
+        firms = list(
+            base.filter(prefixes, status=EnterpriseStatus.ACTIVE)
+            .select_related("township")
+            .order_by("township__code", "name")
+        )
+    if not firms:
+        return year, []
+    by_firm = facts_for(chosen, year)
+    if claims is None:
+        claims = Disbursement.objects.filter(year=year, enterprise__in=chosen)
     claimed = set()
-    for firm, clause_id, group in claims:
-        claimed.add((firm, clause_id))
-        if group:
-            claimed.add((firm, group))
+    for d in claims:
+        if d.year == year and d.status in OPEN_STATES:
+            claimed.add((d.enterprise_id, d.clause_id))
+            if d.group_key:
+                claimed.add((d.enterprise_id, d.group_key))
     empty = empty_facts()
     default = {c.pk: _meets(c, empty) for c in clauses}
     found = []
-    for firm in firms:
-        facts = by_firm.get(firm.pk)
+    for one in firms:
+        facts = by_firm.get(one.pk)
         best_in_group: dict[str, Entitlement] = {}
         for c in clauses:
-            if not c.policy.region.contains(firm.township):
+            if not c.policy.region.contains(one.township):
                 continue
             meets, amount = _meets(c, facts) if facts is not None else default[c.pk]
-            if not meets or (firm.pk, c.pk) in claimed:
+            if not meets or (one.pk, c.pk) in claimed:
                 continue
-            item = Entitlement(firm, c, year, amount)
+            item = Entitlement(one, c, year, amount)
             if not c.group:
                 found.append(item)
                 continue
-            if (firm.pk, c.group_key) in claimed:
+            if (one.pk, c.group_key) in claimed:
                 continue
             best = best_in_group.get(c.group_key)
             if best is None or (amount or 0) > (best.amount or 0):
                 best_in_group[c.group_key] = item
         found.extend(best_in_group.values())
-    return found
+    return year, found
 
 
 def _meets(clause: Clause, facts: dict) -> tuple[bool, Decimal | None]:
@@ -196,12 +211,9 @@ def _meets(clause: Clause, facts: dict) -> tuple[bool, Decimal | None]:
 
 def enterprise_sections(user: User, enterprise: Enterprise) -> list[dict]:
     """The enterprise page's 政策兑现 section: its payments and what it may still claim
-    (last year's), when the user may see them."""
+    (for `default_year`), when the user may see them."""
     payments = list(disbursement_list(user).filter(enterprise=enterprise).order_by("-year", "-pk"))
-    year = default_year()
-    open_items = entitlements(
-        user, year, enterprises=Enterprise.objects.visible_to(user).filter(pk=enterprise.pk)
-    )
+    year, open_items = entitlements(user, firm=enterprise, claims=payments)
     if not payments and not open_items:
         return []
     return [
@@ -224,7 +236,7 @@ def home_widgets(user: User) -> list[dict]:
             .filter(status=DisbursementStatus.PAID)
             .aggregate(total=Sum("amount"))["total"]
         )
-        year = default_year()
+        year, open_items = entitlements(user)
         return [
             {
                 "title": "已获政策兑现",
@@ -233,7 +245,7 @@ def home_widgets(user: User) -> list[dict]:
             },
             {
                 "title": f"{year}年度可申请的政策奖励",
-                "value": f"{len(entitlements(user, year))}项",
+                "value": f"{len(open_items)}项",
                 "url": reverse("support:entitlement_list"),
             },
         ]

@@ -47,7 +47,6 @@ DISBURSEMENT_WORKFLOW = Workflow(
             roles=BUREAU,
             label="批准",
             stamps="approved_on",
-            after="kechuang.support.services.disbursement_approved",
         ),
         Transition(
             DisbursementStatus.PAID,

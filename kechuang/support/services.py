@@ -234,21 +234,6 @@ def disbursement_transition(
     return workflow.take(actor, disbursement, target, comment=comment, on=on)
 
 
-def disbursement_approved(actor: User, record: Disbursement, move) -> None:
-    """Approval hook (same transaction): the firm holds no other approved or paid award of the
-    clause or its group for the year."""
-    others = Disbursement.objects.filter(
-        enterprise=record.enterprise_id,
-        year=record.year,
-        status__in=(DisbursementStatus.APPROVED, DisbursementStatus.PAID),
-    ).exclude(pk=record.pk)
-    clash = others.filter(clause=record.clause_id)
-    if record.group_key:
-        clash = clash | others.filter(group_key=record.group_key)
-    if clash.exists():
-        raise ValidationError({"status": "该企业该年度已有同一条款或同组条款的兑现，不能再批准"})
-
-
 @dataclass
 class BatchResult:
     done: list

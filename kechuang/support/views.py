@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -53,6 +54,9 @@ def disbursement_list(request):
     )
     context = {
         "filter": filterset,
+        "totals": filterset.qs.aggregate(
+            amount=Sum("amount"), firms=Count("enterprise", distinct=True)
+        ),
         "page": page,
         "query": _query(request),
         "may_create": services.may_apply(request.user),

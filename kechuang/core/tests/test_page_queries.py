@@ -178,7 +178,7 @@ BASELINES: dict[str, int | None] = {
     "support:disbursement_attachments": 5,
     "support:disbursement_create": 4,
     "support:disbursement_detail": 11,
-    "support:disbursement_list": 7,
+    "support:disbursement_list": 8,
     "support:disbursement_transition": None,
     "support:entitlement_list": 12,
     "support:policy_detail": 5,

@@ -14,6 +14,7 @@ from kechuang.core.validators import uscc_check_char, validate_credit_code
 from kechuang.demo import dataset
 from kechuang.demo.services import KEPT_PASSWORD, DemoRefused, demo_load, foreign_records
 from kechuang.demo.tests.test_projects_demo import ProjectsDemoChecks
+from kechuang.demo.tests.test_support_demo import SupportDemoChecks
 from kechuang.demo.tests.test_talent_demo import TalentDemoChecks
 from kechuang.eligibility import screening
 from kechuang.enterprises.models import Enterprise, PoolEntry, Tier
@@ -133,7 +134,11 @@ class DemoLadderChecks:
                 self.assertEqual(response.status_code, 200)
                 listed = response.context["filter"].qs
                 if row["unit"] == "元":
-                    self.assertEqual(response.context["totals"]["turnover"], Decimal(row["value"]))
+                    totals = response.context["totals"]
+                    total = totals["turnover"] if "turnover" in totals else totals["amount"]
+                    self.assertEqual(total, Decimal(row["value"]))
+                elif code == "support.funds.firms_paid":  # firms of the listed payments
+                    self.assertEqual(listed.values("enterprise").distinct().count(), row["value"])
                 else:
                     self.assertEqual(listed.count(), row["value"])
 
@@ -169,7 +174,9 @@ class DemoLadderChecks:
         self.assertTrue(all(t.is_example and "示例" in t.criteria for t in regional))
 
 
-class DemoLoadTests(DemoLadderChecks, ProjectsDemoChecks, TalentDemoChecks, TestCase):
+class DemoLoadTests(
+    DemoLadderChecks, ProjectsDemoChecks, TalentDemoChecks, SupportDemoChecks, TestCase
+):
     """One load for the class (it takes seconds): the ladder and indicator checks share it."""
 
     @classmethod

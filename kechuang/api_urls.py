@@ -23,6 +23,7 @@ from kechuang.institutions.api import InstitutionViewSet
 from kechuang.loans.api import LoanViewSet
 from kechuang.platforms.api import PlatformViewSet
 from kechuang.projects.api import CallViewSet, ProgramViewSet, ProjectViewSet
+from kechuang.support.api import DisbursementViewSet
 from kechuang.talent.api import TalentProjectViewSet
 from kechuang.transfer.api import AchievementViewSet, ContractViewSet, DemandViewSet
 from kechuang.transfer.api_chains import ChainNodeViewSet, ChainViewSet, EventViewSet
@@ -48,6 +49,7 @@ router.register("events", EventViewSet, basename="event")
 router.register("platforms", PlatformViewSet, basename="platform")
 router.register("talent-projects", TalentProjectViewSet, basename="talentproject")
 router.register("loans", LoanViewSet, basename="loan")
+router.register("disbursements", DisbursementViewSet, basename="disbursement")
 router.register("programs", ProgramViewSet, basename="program")
 router.register("calls", CallViewSet, basename="call")
 router.register("projects", ProjectViewSet, basename="project")

@@ -22,8 +22,21 @@ def pytest_configure(config):
     a file database waits for it."""
     if config.option.markexpr != "browser":
         return
+    _sqlite_test_file("browser-tests.sqlite3")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `threads` run writers in threads with their own connections: on SQLite
+    the test database is then a file too, for the reason above (decided before the test
+    database is created, which happens after collection)."""
+    if any(item.get_closest_marker("threads") for item in items):
+        _sqlite_test_file("threads-tests.sqlite3")
+
+
+def _sqlite_test_file(name: str) -> None:
     from django.conf import settings
 
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
-        database.setdefault("TEST", {})["NAME"] = str(settings.VAR_DIR / "browser-tests.sqlite3")
+        test = database.setdefault("TEST", {})
+        test["NAME"] = test.get("NAME") or str(settings.VAR_DIR / name)

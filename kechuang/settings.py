@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "kechuang.platforms",
     "kechuang.talent",
     "kechuang.loans",
+    "kechuang.support",
     "kechuang.commissioners",
     "kechuang.projects",
     "kechuang.challenges",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("platforms/", include("kechuang.platforms.urls")),
     path("talent/", include("kechuang.talent.urls")),
     path("loans/", include("kechuang.loans.urls")),
+    path("support/", include("kechuang.support.urls")),
     path("commissioners/", include("kechuang.commissioners.urls")),
     path("projects/", include("kechuang.projects.urls")),
     path("challenges/", include("kechuang.challenges.urls")),

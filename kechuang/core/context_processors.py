@@ -29,6 +29,7 @@ NAV_URL_NAMES = (
     "loans:loan_list",
     "platforms:platform_list",
     "talent:project_list",
+    "support:disbursement_list",
     "commissioners:commissioner_list",
     "commissioners:request_list",
     "projects:milestone_alerts",

@@ -29,6 +29,7 @@ from kechuang.demo.loans import loans_load
 from kechuang.demo.platforms import platforms_load
 from kechuang.demo.projects import projects_load
 from kechuang.demo.reports import reports_load
+from kechuang.demo.support import support_load
 from kechuang.demo.talent import talent_load
 from kechuang.demo.transfer import transfer_load
 from kechuang.enterprises.choices import EnterpriseStatus
@@ -115,6 +116,7 @@ def demo_load(*, password: str = dataset.PASSWORD, force: bool = False) -> dict:
         commissioners = commissioners_load(admin)
         loans = loans_load(admin)
         reports_load(admin)
+        support = support_load(admin)
         kept = {u.pk for u in users if getattr(u, "kept", False)}
     return {
         "seconds": round(time.perf_counter() - started, 2),
@@ -127,6 +129,7 @@ def demo_load(*, password: str = dataset.PASSWORD, force: bool = False) -> dict:
         "projects": projects,
         "commissioners": commissioners,
         "loans": loans,
+        "support": support,
         **rnd_figures(),
         "logins": [
             login_row(user, KEPT_PASSWORD if user.pk in kept else password) for user in users

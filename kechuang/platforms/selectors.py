@@ -83,3 +83,15 @@ def recognised_count(region, period: str, type: str | None = None) -> int:  # no
     if type:
         platforms = platforms.filter(type=type)
     return platforms.count()
+
+
+def recognised_types_in(enterprises, year: int) -> dict[int, set[str]]:
+    """{firm id: platform types} of the platforms the firms host that were recognised in the
+    year (whatever became of them since): one query for any number of firms."""
+    found: dict[int, set[str]] = {}
+    rows = Platform.objects.filter(
+        host_enterprise__in=enterprises, recognised_on__year=year
+    ).values_list("host_enterprise_id", "type")
+    for firm, kind in rows:
+        found.setdefault(firm, set()).add(kind)
+    return found

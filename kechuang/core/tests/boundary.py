@@ -294,6 +294,52 @@ def build_outside(cast) -> list[models.Model]:
     made += _outside_commissioners(cast, county, township)
     made += _outside_reports(cast, county)
     made += _outside_requests(cast, county, township, firms)
+    made += _outside_support(county, firms)
+    return made
+
+
+def _outside_support(county, firms) -> list[models.Model]:
+    """A policy of the other county with a clause (read by all, changed by its bureau), and
+    a paid disbursement of each outside firm (another county's, township B's)."""
+    from kechuang.support.models import Clause, Disbursement, Policy
+
+    policy = _make(
+        Policy,
+        1,
+        key="jiewai-policy",
+        name=f"{TOKEN}政策",
+        issuer="上城区科技局",
+        effective_from=D(2022, 1, 1),
+        region=county,
+    )
+    clause = _make(
+        Clause,
+        1,
+        policy=policy,
+        code="jiewai-clause",
+        name=f"{TOKEN}条款",
+        conditions=[{"label": "新认定高企", "any": [{"fact": "hnte_new_in_year", "equals": True}]}],
+        amount_rule={"kind": "fixed", "amount": 1000},
+    )
+    made = [policy, clause]
+    for n, firm in firms.items():
+        made.append(
+            _make(
+                Disbursement,
+                n,
+                enterprise=firm,
+                clause=clause,
+                year=2022,
+                region=firm.township,
+                entitled=Decimal(1000),
+                amount=Decimal(1000),
+                status="paid",
+                applied_on=D(2023, 1, 5),
+                approved_on=D(2023, 2, 1),
+                paid_on=D(2023, 3, 1),
+                note=f"{TOKEN}兑现{n}",
+            )
+        )
     return made
 
 

@@ -64,7 +64,7 @@ BASELINES: dict[str, int | None] = {
     "core:attachment_delete": None,
     "core:attachment_download": 3,
     "core:auditevent_list": 4,
-    "core:home": 16,  # + the service requests waiting to be assigned
+    "core:home": 17,  # + the service requests waiting, the applications waiting
     "core:record_history": 5,
     "eligibility:screening": 6,
     "eligibility:self_check": 7,
@@ -76,7 +76,7 @@ BASELINES: dict[str, int | None] = {
     "platforms:platform_attachments": 5,
     "projects:project_attachments": 5,
     "enterprises:enterprise_create": 3,
-    "enterprises:enterprise_detail": 28,
+    "enterprises:enterprise_detail": 33,
     "enterprises:enterprise_edit": 5,
     "enterprises:enterprise_list": 5,
     "enterprises:enterpriseyear_create": 4,
@@ -191,6 +191,16 @@ BASELINES: dict[str, int | None] = {
     "talent:project_list": 6,
     "talent:project_transition": None,
     "talent:talentproject_attachments": 5,
+    "support:disbursement_approve_many": None,
+    "support:disbursement_attachments": 5,
+    "support:disbursement_create": 4,
+    "support:disbursement_detail": 11,
+    "support:disbursement_list": 8,
+    "support:disbursement_transition": None,
+    "support:entitlement_list": 12,
+    "support:policy_detail": 5,
+    "support:policy_list": 4,
+    "support:totals": 3,
     "transfer:demand_list": 6,
     "transfer:demand_transition": None,
     "transfer:event_create": 7,
@@ -298,6 +308,10 @@ RECORDS: dict[str, str] = {
     "enterprises:plaque_deliver": "enterprises.Qualification",
     "enterprises:plaquedelivery_attachments": "enterprises.PlaqueDelivery",
     "talent:program_edit": "talent.TalentProgram",
+    "support:disbursement_detail": "support.Disbursement",
+    "support:disbursement_transition": "support.Disbursement",
+    "support:disbursement_attachments": "support.Disbursement",
+    "support:policy_detail": "support.Policy",
 }
 
 # Pages that show nothing without a query: the one they are requested with.

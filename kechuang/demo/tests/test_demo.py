@@ -16,6 +16,7 @@ from kechuang.demo import dataset
 from kechuang.demo.services import KEPT_PASSWORD, DemoRefused, demo_load, foreign_records
 from kechuang.demo.tests.test_loans_demo import LoansDemoChecks
 from kechuang.demo.tests.test_projects_demo import ProjectsDemoChecks
+from kechuang.demo.tests.test_support_demo import SupportDemoChecks
 from kechuang.demo.tests.test_talent_demo import TalentDemoChecks
 from kechuang.eligibility import screening
 from kechuang.enterprises.models import Enterprise, PoolEntry, Tier
@@ -145,6 +146,11 @@ class DemoLadderChecks:
                         set(listed.values_list("pk", flat=True)),
                         set(counted.values_list("pk", flat=True)),
                     )
+                    totals = response.context.get("totals")
+                    if isinstance(totals, dict) and "amount" in totals:
+                        self.assertEqual(totals["amount"], Decimal(row["value"]))
+                elif code == "support.funds.firms_paid":  # firms of the listed payments
+                    self.assertEqual(listed.values("enterprise").distinct().count(), row["value"])
                 else:
                     self.assertEqual(listed.count(), row["value"])
 
@@ -181,7 +187,12 @@ class DemoLadderChecks:
 
 
 class DemoLoadTests(
-    DemoLadderChecks, ProjectsDemoChecks, TalentDemoChecks, LoansDemoChecks, TestCase
+    DemoLadderChecks,
+    ProjectsDemoChecks,
+    TalentDemoChecks,
+    LoansDemoChecks,
+    SupportDemoChecks,
+    TestCase,
 ):
     """One load for the class (it takes seconds): the ladder and indicator checks share it."""
 

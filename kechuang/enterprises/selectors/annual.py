@@ -52,3 +52,13 @@ def record_sections(enterprise: Enterprise, user: User) -> list[dict]:
             },
         }
     ]
+
+
+def year_figures(enterprises, years, fields) -> dict[tuple[int, int], dict]:
+    """{(firm id, year): {field: value}} of the firms' annual figures in `years`: one query
+    for any number of firms (`enterprises`: a queryset or ids)."""
+    rows = EnterpriseYear.objects.filter(enterprise__in=enterprises, year__in=list(years))
+    return {
+        (row["enterprise_id"], row["year"]): row
+        for row in rows.values("enterprise_id", "year", *fields)
+    }

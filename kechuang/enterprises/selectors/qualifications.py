@@ -169,6 +169,16 @@ def issued_by(qualifications: QuerySet, day: datetime.date) -> QuerySet:
     return qualifications.filter(issued_by_q(day))
 
 
+def tiers_issued_in(enterprises, year: int, codes) -> set[tuple[int, str]]:
+    """(firm id, tier code) of the firms' qualifications in `codes` issued in the year: one
+    query for any number of firms (`enterprises`: a queryset or ids)."""
+    return set(
+        Qualification.objects.filter(
+            issued_in_q(year), enterprise__in=enterprises, tier__code__in=list(codes)
+        ).values_list("enterprise_id", "tier__code")
+    )
+
+
 def newly_certified(user: User, tier_code: str, year: int) -> QuerySet[Qualification]:
     """Firms certified in a tier in a year (the plaques list), each marked `renewed` when the
     firm held the tier before, first-time otherwise."""

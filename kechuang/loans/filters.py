@@ -52,7 +52,14 @@ class LoanFilter(django_filters.FilterSet):
             from kechuang.loans.selectors import banks_of
 
             self.filters["township"].queryset = townships_visible_to(self.user)
-            self.filters["bank"].extra["choices"] = [(b, b) for b in banks_of(self.user)]
+            # A new filter, not the declared one's choices: a filter caches its form field
+            # once built (the API schema builds the declared ones), and the banks vary by user.
+            self.filters["bank"] = django_filters.ChoiceFilter(
+                field_name="bank",
+                label="银行",
+                choices=[(b, b) for b in banks_of(self.user)],
+                empty_label="全部银行",
+            )
         self.form.label_suffix = ""
 
     def search(self, queryset, name, value):

@@ -16,6 +16,7 @@ from kechuang.enterprises.api_pool import PoolEntryViewSet, PoolFunnelView, Visi
 from kechuang.indicators import api as indicator_api
 from kechuang.indicators.api import DataValueViewSet, EnterpriseMonthViewSet, TargetViewSet
 from kechuang.institutions.api import InstitutionViewSet
+from kechuang.liaison.api import CadreLinkViewSet
 from kechuang.platforms.api import PlatformViewSet
 from kechuang.projects.api import CallViewSet, ProgramViewSet, ProjectViewSet
 from kechuang.talent.api import TalentProjectViewSet
@@ -52,6 +53,7 @@ router.register("challenges", ChallengeViewSet, basename="challenge")
 router.register("bids", BidViewSet, basename="bid")
 router.register("commissioners", CommissionerViewSet, basename="commissioner")
 router.register("service-logs", ServiceLogViewSet, basename="service-log")
+router.register("cadre-links", CadreLinkViewSet, basename="cadre-link")
 
 urlpatterns = [
     path("token/", TokenObtainView.as_view(), name="api-token"),

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "kechuang.platforms",
     "kechuang.talent",
     "kechuang.commissioners",
+    "kechuang.liaison",
     "kechuang.projects",
     "kechuang.challenges",
     "kechuang.demo",

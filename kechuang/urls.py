@@ -16,6 +16,7 @@ urlpatterns = [
     path("platforms/", include("kechuang.platforms.urls")),
     path("talent/", include("kechuang.talent.urls")),
     path("commissioners/", include("kechuang.commissioners.urls")),
+    path("liaison/", include("kechuang.liaison.urls")),
     path("projects/", include("kechuang.projects.urls")),
     path("challenges/", include("kechuang.challenges.urls")),
     path("imports/", include("kechuang.core.import_urls")),

@@ -25,6 +25,7 @@ from kechuang.demo.challenges import challenges_load
 from kechuang.demo.commissioners import commissioners_load
 from kechuang.demo.indicators import indicators_load
 from kechuang.demo.ladder import ladder_load
+from kechuang.demo.liaison import liaison_load
 from kechuang.demo.platforms import platforms_load
 from kechuang.demo.projects import projects_load
 from kechuang.demo.talent import talent_load
@@ -111,6 +112,7 @@ def demo_load(*, password: str = dataset.PASSWORD, force: bool = False) -> dict:
         projects = projects_load(admin, regions)
         challenges_load(admin, {u.username: u for u in users}, regions)
         commissioners = commissioners_load(admin)
+        liaison = liaison_load(admin)
         kept = {u.pk for u in users if getattr(u, "kept", False)}
     return {
         "seconds": round(time.perf_counter() - started, 2),
@@ -122,6 +124,7 @@ def demo_load(*, password: str = dataset.PASSWORD, force: bool = False) -> dict:
         "talent": talent,
         "projects": projects,
         "commissioners": commissioners,
+        "liaison": liaison,
         **rnd_figures(),
         "logins": [
             login_row(user, KEPT_PASSWORD if user.pk in kept else password) for user in users

@@ -6,7 +6,7 @@ from django.db.models import Q
 from kechuang.core import figures
 from kechuang.core.figures import ByRegion, Figure, Period
 from kechuang.core.models import Region
-from kechuang.enterprises.models import PoolEntry, Qualification, Tier
+from kechuang.enterprises.models import PoolEntry, Qualification, Tier, Visit
 from kechuang.enterprises.selectors.qualifications import HNTE, TSME, issued_by_q, issued_in_q
 
 TOWNSHIP_CODE = "enterprise__township__code"
@@ -92,3 +92,20 @@ for code, name, records, source, description in (
     ),
 ):
     figures.register(Figure.by_region(code, name, "家", records, source, description))
+
+
+def _visits_page(region: Region, period: Period) -> str:
+    return figures.page("enterprises:visit_list", visited=str(period), region=region.code)
+
+
+# The one visit log (pool firms, cadres' key firms, any firm), by the firm's township.
+figures.register(
+    Figure.by_region(
+        "ladder.visits",
+        "走访企业",
+        "次",
+        ByRegion(Visit, lambda p: Q(visited_on__gte=p.start, visited_on__lte=p.end), TOWNSHIP_CODE),
+        _visits_page,
+        "当年1月至期末的走访记录（培育库企业、科技干部联系企业及其他企业，按企业所在乡镇）",
+    )
+)

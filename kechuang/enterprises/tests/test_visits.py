@@ -151,3 +151,22 @@ class VisitLogTest(CastTestCase):
         self.assertNotIn("建立研发辅助账", html.decode())
         html = self.client.get(url, {"visited": "2022"}).content.decode()
         self.assertIn("共 0 条走访记录", html)
+
+    def test_figure_counts_the_periods_visits_and_its_page_lists_them(self):
+        from kechuang.core import figures
+        from kechuang.core.tests.figure_pages import listed
+
+        period = figures.Period.parse("2023-02")
+        self.assertEqual(figures.value("ladder.visits", self.county, period), 1)
+        self.assertEqual(figures.value("ladder.visits", self.township_b, period), 0)
+        self.assertEqual(
+            figures.value("ladder.visits", self.county, figures.Period.parse("2023-06")), 2
+        )
+        for user in (self.staff, self.liaison_a, self.viewer):
+            counted, shown, _ = listed(self, user, "ladder.visits", self.county, "2023-06")
+            self.assertEqual(
+                shown, counted & set(Visit.objects.visible_to(user).values_list("pk", flat=True))
+            )
+        counted, shown, _ = listed(self, self.staff, "ladder.visits", self.county, "2023-06")
+        self.assertEqual(shown, counted)
+        self.assertEqual(len(counted), 2)

@@ -112,8 +112,9 @@ def cadre_link_update(actor: User, link: CadreLink, *, townships=None, firms=Non
         if name not in LINK_FIELDS:
             raise ValidationError({name: "该项不能修改"})
         setattr(link, name, value)
-    county = _county(actor, link.cadre)
-    if county.pk != link.county_id:
+    county = link.county
+    # Only a new cadre is checked: the link of a cadre who has left may still be ended.
+    if "cadre" in changes and _county(actor, link.cadre).pk != county.pk:
         raise ValidationError({"cadre": "科技干部须是本县的干部"})
     townships = link.townships.all() if townships is None else townships
     firms = link.firms.all() if firms is None else firms

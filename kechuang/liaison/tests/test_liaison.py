@@ -159,3 +159,11 @@ class CadreLinkTest(CastTestCase):
         self.assertEqual(self.client.post("/api/cadre-links/", {}).status_code, 405)
         self.client.force_login(self.liaison_a)
         self.assertEqual(self.client.get("/api/cadre-links/").json()["count"], 0)
+
+    def test_a_link_of_a_cadre_who_left_can_still_be_ended(self):
+        from kechuang.core.services import user_update
+
+        user_update(actor=self.admin, user=self.staff, is_active=False)
+        services.cadre_link_end(self.leader, self.link, on=D(2023, 6, 1))
+        self.link.refresh_from_db()
+        self.assertEqual(self.link.valid_until, D(2023, 6, 1))

@@ -9,8 +9,8 @@ import threading
 import time
 
 import pytest
-from django.db import close_old_connections, connection
 from playwright.sync_api import Error as PlaywrightError
+from django.db import close_old_connections, connection
 
 from kechuang.core import excel
 from kechuang.core.choices import Role

@@ -20,6 +20,7 @@ from kechuang.enterprises.api_pool import PoolEntryViewSet, PoolFunnelView, Visi
 from kechuang.indicators import api as indicator_api
 from kechuang.indicators.api import DataValueViewSet, EnterpriseMonthViewSet, TargetViewSet
 from kechuang.institutions.api import InstitutionViewSet
+from kechuang.liaison.api import CadreLinkViewSet
 from kechuang.loans.api import LoanViewSet
 from kechuang.platforms.api import PlatformViewSet
 from kechuang.projects.api import CallViewSet, ProgramViewSet, ProjectViewSet
@@ -61,6 +62,7 @@ router.register("bids", BidViewSet, basename="bid")
 router.register("service-requests", ServiceRequestViewSet, basename="service-request")
 router.register("commissioners", CommissionerViewSet, basename="commissioner")
 router.register("service-logs", ServiceLogViewSet, basename="service-log")
+router.register("cadre-links", CadreLinkViewSet, basename="cadre-link")
 
 urlpatterns = [
     path("token/", TokenObtainView.as_view(), name="api-token"),

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kechuang.loans",
     "kechuang.support",
     "kechuang.commissioners",
+    "kechuang.liaison",
     "kechuang.projects",
     "kechuang.challenges",
     "kechuang.reports",

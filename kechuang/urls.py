@@ -18,6 +18,7 @@ urlpatterns = [
     path("loans/", include("kechuang.loans.urls")),
     path("support/", include("kechuang.support.urls")),
     path("commissioners/", include("kechuang.commissioners.urls")),
+    path("liaison/", include("kechuang.liaison.urls")),
     path("projects/", include("kechuang.projects.urls")),
     path("challenges/", include("kechuang.challenges.urls")),
     path("reports/", include("kechuang.reports.urls")),

@@ -24,6 +24,8 @@ NAV_URL_NAMES = (
     "enterprises:qualification_counts",
     "enterprises:qualification_list",
     "enterprises:tier_list",
+    "enterprises:visit_list",
+    "liaison:cadre_table",
     "indicators:dashboard",
     "institutions:institution_list",
     "loans:loan_list",

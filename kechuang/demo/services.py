@@ -25,6 +25,7 @@ from kechuang.demo.challenges import challenges_load
 from kechuang.demo.commissioners import commissioners_load
 from kechuang.demo.indicators import indicators_load
 from kechuang.demo.ladder import ladder_load
+from kechuang.demo.liaison import liaison_load
 from kechuang.demo.loans import loans_load
 from kechuang.demo.platforms import platforms_load
 from kechuang.demo.projects import projects_load
@@ -117,6 +118,7 @@ def demo_load(*, password: str = dataset.PASSWORD, force: bool = False) -> dict:
         loans = loans_load(admin)
         reports_load(admin)
         support = support_load(admin)
+        liaison = liaison_load(admin)
         kept = {u.pk for u in users if getattr(u, "kept", False)}
     return {
         "seconds": round(time.perf_counter() - started, 2),
@@ -130,6 +132,7 @@ def demo_load(*, password: str = dataset.PASSWORD, force: bool = False) -> dict:
         "commissioners": commissioners,
         "loans": loans,
         "support": support,
+        "liaison": liaison,
         **rnd_figures(),
         "logins": [
             login_row(user, KEPT_PASSWORD if user.pk in kept else password) for user in users

@@ -259,7 +259,7 @@ class PoolEntryViewSet(
 
 class VisitFilter(django_filters.FilterSet):
     entry = IdFilter(label="培育对象", field_name="entry_id")
-    enterprise = IdFilter(label="企业", field_name="entry__enterprise_id")
+    enterprise = IdFilter(label="企业", field_name="enterprise_id")
 
     class Meta:
         model = Visit
@@ -267,14 +267,16 @@ class VisitFilter(django_filters.FilterSet):
 
 
 class VisitSerializer(serializers.ModelSerializer):
-    entry = ScopedRelatedField(PoolEntry, write=True)
-    enterprise_name = serializers.CharField(source="entry.enterprise.name", read_only=True)
+    enterprise = ScopedRelatedField(Enterprise, write=True, required=False)
+    entry = ScopedRelatedField(PoolEntry, write=True, required=False, allow_null=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     recorded_by_name = RelatedTextField(source="recorded_by.display_name")
 
     class Meta:
         model = Visit
         fields = [
             "id",
+            "enterprise",
             "entry",
             "enterprise_name",
             "visited_on",
@@ -287,6 +289,7 @@ class VisitSerializer(serializers.ModelSerializer):
 
 
 VISIT_BODY = {
+    "enterprise": 12,
     "entry": 7,
     "visited_on": "2024-04-10",
     "visitors": "王科员、陈联络员",
@@ -309,15 +312,16 @@ class VisitViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Every signed-in user reads the visits to the pool firms they may see; bureau staff and
-    township liaisons who may manage the firm log a visit."""
+    """Every signed-in user reads the visits to the firms they may see (a firm's user: its
+    own); bureau staff and township liaisons who may manage the firm log a visit (to a pool
+    entry when `entry` is given)."""
 
     serializer_class = VisitSerializer
     filterset_class = VisitFilter
 
     def get_queryset(self):
         return Visit.objects.visible_to(self.request.user).select_related(
-            "entry__enterprise", "recorded_by"
+            "enterprise", "recorded_by"
         )
 
     def create(self, request, *args, **kwargs):

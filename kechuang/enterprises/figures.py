@@ -6,7 +6,7 @@ from django.db.models import Q
 from kechuang.core import figures
 from kechuang.core.figures import ByRegion, Figure, Period
 from kechuang.core.models import Region
-from kechuang.enterprises.models import PlaqueDelivery, PoolEntry, Qualification, Tier
+from kechuang.enterprises.models import PlaqueDelivery, PoolEntry, Qualification, Tier, Visit
 from kechuang.enterprises.selectors.qualifications import HNTE, TSME, issued_by_q, issued_in_q
 
 TOWNSHIP_CODE = "enterprise__township__code"
@@ -112,5 +112,22 @@ figures.register(
         ),
         _delivered_page,
         "当年送达企业、截至期末的资质牌匾（送牌匾进企业）",
+    )
+)
+
+
+def _visits_page(region: Region, period: Period) -> str:
+    return figures.page("enterprises:visit_list", visited=str(period), region=region.code)
+
+
+# The one visit log (pool firms, cadres' key firms, any firm), by the firm's township.
+figures.register(
+    Figure.by_region(
+        "ladder.visits",
+        "走访企业",
+        "次",
+        ByRegion(Visit, lambda p: Q(visited_on__gte=p.start, visited_on__lte=p.end), TOWNSHIP_CODE),
+        _visits_page,
+        "当年1月至期末的走访记录（培育库企业、科技干部联系企业及其他企业，按企业所在乡镇）",
     )
 )

@@ -7,10 +7,15 @@ from django.apps import apps
 
 
 def record_sections(enterprise, user) -> list[dict]:
-    from kechuang.enterprises.selectors import annual, pool, qualifications
+    from kechuang.enterprises.selectors import annual, pool, qualifications, visits
 
     sections = []
-    for provider in (qualifications.record_sections, annual.record_sections, pool.record_sections):
+    for provider in (
+        qualifications.record_sections,
+        annual.record_sections,
+        pool.record_sections,
+        visits.record_sections,
+    ):
         sections.extend(provider(enterprise, user))
     for config in apps.get_app_configs():
         provider = getattr(config, "enterprise_sections", None)

@@ -2,8 +2,9 @@ from django.urls import include, path
 
 from kechuang.core.attachment_views import attachment_urls
 from kechuang.enterprises import pool_urls, qualification_urls
-from kechuang.enterprises.models import Enterprise, PlaqueDelivery
+from kechuang.enterprises.models import Enterprise, PlaqueDelivery, Visit
 from kechuang.enterprises.views import registry as views
+from kechuang.enterprises.views import visits
 
 app_name = "enterprises"
 
@@ -13,6 +14,10 @@ urlpatterns = (
         path("new/", views.enterprise_create, name="enterprise_create"),
         path("<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
         path("<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
+        path("<int:pk>/visits/new/", visits.visit_create, name="enterprise_visit_create"),
+        path("visits/", visits.visit_list, name="visit_list"),
+        path("visits/<int:pk>/", visits.visit_detail, name="visit_detail"),
+        path("visits/", include(attachment_urls(Visit))),
     ]
     + qualification_urls.urlpatterns
     + pool_urls.urlpatterns

@@ -84,4 +84,4 @@ class CoveragePageTest(CastTestCase):
         with mock.patch("kechuang.core.clock.today", return_value=TODAY):
             html = self.client.get(reverse("commissioners:coverage")).content.decode()
         self.assertIn("已派驻，90天内未服务", html)
-        self.assertIn("d-md-none", html)
+        self.assertIn("table-cards", html)  # one table, cards on a phone (core CSS)

@@ -157,6 +157,7 @@ def build_outside(cast) -> list[models.Model]:
                 _make(
                     Visit,
                     n,
+                    enterprise=firm,
                     entry=entry,
                     visited_on=D(2023, 2, 1),
                     visitors=f"{TOKEN}走访人",
@@ -295,6 +296,45 @@ def build_outside(cast) -> list[models.Model]:
     made += _outside_reports(cast, county)
     made += _outside_requests(cast, county, township, firms)
     made += _outside_support(county, firms)
+    made += _outside_liaison(cast, county, township, firms)
+    return made
+
+
+def _outside_liaison(cast, county, township, firms) -> list[models.Model]:
+    """A cadre link of the other county (its township, its firm) and a visit to a firm of
+    the other county not in the pool; a cadre link of the cast's county to township B and
+    its firm (outside liaison A), with a visit there. Each link's cadre is a bureau user of
+    its county (the other county's staff made above for the first)."""
+    from kechuang.enterprises.models import Visit
+    from kechuang.liaison.models import CadreLink
+
+    User = apps.get_model("core", "User")
+    made = []
+    for n, (region, town, firm) in enumerate(
+        ((county, township, firms[1]), (cast.county, cast.township_b, firms[2])), 1
+    ):
+        cadre = User.objects.filter(role=Role.STAFF, region=region).order_by("pk").first()
+        link = _make(
+            CadreLink,
+            n,
+            cadre=cadre,
+            county=region,
+            valid_from=D(2023, 1, 1),
+            note=f"{TOKEN}联系{n}",
+        )
+        link.townships.set([town])
+        link.firms.set([firm])
+        made += [
+            link,
+            _make(
+                Visit,
+                10 + n,
+                enterprise=firm,
+                visited_on=D(2023, 3, 2),
+                visitors=f"{TOKEN}干部{n}",
+                agreed=f"{TOKEN}商定{n}",
+            ),
+        ]
     return made
 
 

@@ -139,6 +139,14 @@ class AssignForm(StyledFormMixin, forms.Form):
 
 
 class VisitForm(StyledFormMixin, forms.ModelForm):
+    """One column on a phone; the photo comes from the phone's camera."""
+
+    photo = forms.FileField(
+        label="现场照片",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
+
     class Meta:
         model = Visit
         fields = ["visited_on", "visitors", "agreed", "next_step", "next_on"]

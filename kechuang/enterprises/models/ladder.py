@@ -232,10 +232,23 @@ class PoolEntry(models.Model):
 
 
 class Visit(models.Model):
-    """A visit to a pool firm: who went, what was agreed, the next step."""
+    """A visit to a firm (a pool firm, a cadre's key firm, any firm): who went, what was
+    agreed, the next step. The one visit log of the platform; a photo is an attachment."""
 
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name="企业",
+        on_delete=models.CASCADE,
+        related_name="visits",
+    )
     entry = models.ForeignKey(
-        PoolEntry, verbose_name="培育对象", on_delete=models.CASCADE, related_name="visits"
+        PoolEntry,
+        verbose_name="培育对象",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="visits",
+        help_text="走访培育库企业时填写",
     )
     visited_on = models.DateField("走访日期")
     visitors = models.CharField("走访人员", max_length=100)
@@ -253,19 +266,23 @@ class Visit(models.Model):
 
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="entry__enterprise__township", enterprise="entry__enterprise_id")
+    scope = Scope(region="enterprise__township", enterprise="enterprise_id")
+    attachment_kinds = ("现场照片", "其他")
 
     class Meta:
         verbose_name = "走访记录"
         verbose_name_plural = "走访记录"
         ordering = ["-visited_on", "-id"]
+        indexes = [models.Index(fields=["visited_on"])]
 
     def __str__(self) -> str:
-        return f"{self.entry.enterprise} {self.visited_on}"
+        return f"{self.enterprise} {self.visited_on}"
 
     def clean(self) -> None:
         if self.next_on and self.visited_on and self.next_on < self.visited_on:
             raise ValidationError({"next_on": "下次跟进日期不能早于走访日期"})
+        if self.entry_id and self.enterprise_id and self.entry.enterprise_id != self.enterprise_id:
+            raise ValidationError({"entry": "培育对象与走访企业不符"})
 
 
 class LadderSettings(models.Model):

@@ -17,7 +17,6 @@ FUNNEL_STAGES = [
     PoolStatus.APPLIED,
     PoolStatus.CERTIFIED,
 ]
-RECENT_VISITS = 5
 
 
 def status_rank():
@@ -156,7 +155,8 @@ def townships_for_funnel(user: User):
 
 
 def record_sections(enterprise: Enterprise, user: User) -> list[dict]:
-    """The firm's pool entries and recent visits, when there are any or the user may add."""
+    """The firm's pool entries, when there are any or the user may add (its visits are the
+    visit log's section)."""
     entries = list(
         PoolEntry.objects.visible_to(user)
         .filter(enterprise=enterprise)
@@ -168,13 +168,6 @@ def record_sections(enterprise: Enterprise, user: User) -> list[dict]:
     )
     if not entries and not may_add:
         return []
-    visits = []
-    if entries:
-        visits = list(
-            Visit.objects.visible_to(user)
-            .filter(entry__enterprise=enterprise)
-            .select_related("entry__tier")[:RECENT_VISITS]
-        )
     return [
         {
             "title": "培育库",
@@ -182,7 +175,6 @@ def record_sections(enterprise: Enterprise, user: User) -> list[dict]:
             "context": {
                 "enterprise": enterprise,
                 "entries": entries,
-                "visits": visits,
                 "may_add": may_add,
             },
         }

@@ -8,7 +8,6 @@ from kechuang.enterprises.services.pool import (  # noqa: F401, E402
     pool_entry_assign,
     pool_entry_note_set,
     pool_entry_transition,
-    visit_log,
 )
 from kechuang.enterprises.services.qualifications import (  # noqa: F401
     may_deliver_plaques,
@@ -24,3 +23,4 @@ from kechuang.enterprises.services.registry import (  # noqa: F401
     enterprise_update,
     enterprises_import,
 )
+from kechuang.enterprises.services.visits import may_record_visit, visit_log  # noqa: F401

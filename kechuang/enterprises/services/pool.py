@@ -10,7 +10,7 @@ from kechuang.core.choices import RegionLevel
 from kechuang.core.models import Region, User
 from kechuang.core.scoping import is_bureau
 from kechuang.enterprises.choices import POOL_MANAGERS, PoolStatus
-from kechuang.enterprises.models import Enterprise, LadderSettings, PoolEntry, Tier, Visit
+from kechuang.enterprises.models import Enterprise, LadderSettings, PoolEntry, Tier
 
 # Roles whose users may be named as a pool firm's liaison cadre.
 LIAISON_ROLES = POOL_MANAGERS
@@ -129,34 +129,6 @@ def pool_entry_note_set(*, actor: User, entry: PoolEntry, note: str) -> PoolEntr
     stored.note = note
     _save(stored, actor)
     return stored
-
-
-@transaction.atomic
-def visit_log(
-    *,
-    actor: User,
-    entry: PoolEntry,
-    visited_on: datetime.date,
-    visitors: str,
-    agreed: str,
-    next_step: str = "",
-    next_on: datetime.date | None = None,
-) -> Visit:
-    """Records a visit: who went, what was agreed, the next step and when."""
-    stored = _locked_entry(actor, entry)
-    if visited_on and visited_on > clock.today():
-        raise ValidationError({"visited_on": "走访日期不能晚于今天"})
-    visit = Visit(
-        entry=stored,
-        visited_on=visited_on,
-        visitors=visitors,
-        agreed=agreed,
-        next_step=next_step,
-        next_on=next_on,
-        recorded_by=actor,
-    )
-    _save(visit, actor)
-    return visit
 
 
 def county_of(region: Region | None) -> Region | None:

@@ -144,7 +144,7 @@ def visit_create(request, pk: int):
     entry = get_visible_or_404(PoolEntry, request.user, pk=pk)
     if request.method != "POST":
         return redirect("enterprises:poolentry_detail", pk=entry.pk)
-    form = VisitForm(request.POST)
+    form = VisitForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             services.visit_log(actor=request.user, entry=entry, **form.cleaned_data)

@@ -88,7 +88,9 @@
   show(picker.value);
   function fillFigures(rows) {
     const table = document.getElementById("figures-table");
-    table.tBodies[0].replaceChildren(...rows.map((row) => {
+    // The indicators have their own cards above; the table holds the work figures.
+    const work = rows.filter((row) => !row.code.startsWith("indicators."));
+    table.tBodies[0].replaceChildren(...work.map((row) => {
       const tr = document.createElement("tr");
       const value = document.createElement("td");
       const link = document.createElement("a");

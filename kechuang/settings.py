@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kechuang.commissioners",
     "kechuang.projects",
     "kechuang.challenges",
+    "kechuang.workplan",
     "kechuang.demo",
 ]
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("commissioners/", include("kechuang.commissioners.urls")),
     path("projects/", include("kechuang.projects.urls")),
     path("challenges/", include("kechuang.challenges.urls")),
+    path("workplan/", include("kechuang.workplan.urls")),
     path("imports/", include("kechuang.core.import_urls")),
     path("jobs/", include("kechuang.core.job_urls")),
     path("", include("kechuang.core.urls")),

@@ -29,6 +29,7 @@ from kechuang.demo.platforms import platforms_load
 from kechuang.demo.projects import projects_load
 from kechuang.demo.talent import talent_load
 from kechuang.demo.transfer import transfer_load
+from kechuang.demo.workplan import workplan_load
 from kechuang.enterprises.choices import EnterpriseStatus
 from kechuang.enterprises.models import Enterprise
 from kechuang.enterprises.services import enterprise_create, enterprise_update
@@ -111,6 +112,7 @@ def demo_load(*, password: str = dataset.PASSWORD, force: bool = False) -> dict:
         projects = projects_load(admin, regions)
         challenges_load(admin, {u.username: u for u in users}, regions)
         commissioners = commissioners_load(admin)
+        workplan = workplan_load(admin)
         kept = {u.pk for u in users if getattr(u, "kept", False)}
     return {
         "seconds": round(time.perf_counter() - started, 2),
@@ -122,6 +124,7 @@ def demo_load(*, password: str = dataset.PASSWORD, force: bool = False) -> dict:
         "talent": talent,
         "projects": projects,
         "commissioners": commissioners,
+        "workplan": workplan,
         **rnd_figures(),
         "logins": [
             login_row(user, KEPT_PASSWORD if user.pk in kept else password) for user in users

@@ -15,6 +15,7 @@ from kechuang.demo import dataset
 from kechuang.demo.services import KEPT_PASSWORD, DemoRefused, demo_load, foreign_records
 from kechuang.demo.tests.test_projects_demo import ProjectsDemoChecks
 from kechuang.demo.tests.test_talent_demo import TalentDemoChecks
+from kechuang.demo.tests.test_workplan_demo import WorkplanDemoChecks
 from kechuang.eligibility import screening
 from kechuang.enterprises.models import Enterprise, PoolEntry, Tier
 from kechuang.enterprises.selectors import alerts
@@ -169,7 +170,9 @@ class DemoLadderChecks:
         self.assertTrue(all(t.is_example and "示例" in t.criteria for t in regional))
 
 
-class DemoLoadTests(DemoLadderChecks, ProjectsDemoChecks, TalentDemoChecks, TestCase):
+class DemoLoadTests(
+    DemoLadderChecks, ProjectsDemoChecks, TalentDemoChecks, WorkplanDemoChecks, TestCase
+):
     """One load for the class (it takes seconds): the ladder and indicator checks share it."""
 
     @classmethod

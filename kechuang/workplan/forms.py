@@ -57,6 +57,7 @@ class TaskForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
+        self.instance.plan = plan
         parents = Task.objects.filter(plan=plan)
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
@@ -79,6 +80,7 @@ class MilestoneForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, task: Task, **kwargs):
         super().__init__(*args, **kwargs)
+        self.instance.task = task
         others = Milestone.objects.filter(task=task)
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)

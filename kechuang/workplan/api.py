@@ -19,7 +19,7 @@ class PlanSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class TaskMilestoneSerializer(serializers.ModelSerializer):
     class Meta:
         model = Milestone
         fields = ["id", "name", "fixed_on", "weeks_before", "before", "due_on", "done_on"]
@@ -27,7 +27,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
 
 class TaskSerializer(serializers.ModelSerializer):
-    milestones = MilestoneSerializer(many=True, read_only=True)
+    milestones = TaskMilestoneSerializer(many=True, read_only=True)
     owners = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
     progress = serializers.SerializerMethodField(help_text="进度（%），由进展报告或下级任务得出")
     status = serializers.SerializerMethodField(help_text="状态，由日期和进度得出")

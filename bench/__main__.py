@@ -3,7 +3,8 @@ the bottom-up indicators of a synthetic province against hand-written SQL
 (bench.indicators), and demand–achievement matching at 100,000 achievements against bm25s
 plus `kechuang match` end to end (bench.matching), and the peak memory of `kechuang import` on
 hostile uploads against a normal file (bench.uploads), and the enterprise list page at
-60,000 firms against its bare query (bench.pages). Every figure is printed next to a
+60,000 firms against its bare query (bench.pages), and the half-year report of one county
+against python-docx writing the same document (bench.report). Every figure is printed next to a
 reference measured in the same run on the same database.
 
 Runs on a throw-away database: a temporary SQLite file by default, or, with
@@ -36,7 +37,7 @@ def main() -> None:
     parser.add_argument("--demands", type=int, default=1_000, help="匹配基准的合成需求数")
     parser.add_argument(
         "--only",
-        choices=["excel", "indicators", "matching", "uploads", "pages"],
+        choices=["excel", "indicators", "matching", "uploads", "pages", "report"],
         help="只运行其中一项基准",
     )
     parser.add_argument(
@@ -47,7 +48,11 @@ def main() -> None:
     parser.add_argument("--plans", action="store_true", help="总是打印查询与查询计划")
     parser.add_argument("--keep-db", action="store_true", help="保留临时数据库以便检查")
     args = parser.parse_args()
-    selected = {args.only} if args.only else {"excel", "indicators", "matching", "uploads", "pages"}
+    selected = (
+        {args.only}
+        if args.only
+        else {"excel", "indicators", "matching", "uploads", "pages", "report"}
+    )
     if args.months < 13 and "indicators" in selected:
         parser.error("--months 至少为 13（可比口径增长需要上年同期）")
     if args.period < "2023-01" and "indicators" in selected:
@@ -93,6 +98,10 @@ def main() -> None:
             from bench import uploads
 
             uploads.run(args.rows)
+        if "report" in selected:
+            from bench import report
+
+            report.run()
     finally:
         if args.keep_db:
             print(f"临时数据库已保留：{os.environ['DATABASE_URL']}")

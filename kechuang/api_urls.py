@@ -4,7 +4,11 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from kechuang.challenges.api import BidViewSet, ChallengeViewSet
-from kechuang.commissioners.api import CommissionerViewSet, ServiceLogViewSet
+from kechuang.commissioners.api import (
+    CommissionerViewSet,
+    ServiceLogViewSet,
+    ServiceRequestViewSet,
+)
 from kechuang.core.api import ImportView
 from kechuang.core.api_attachments import AttachmentViewSet
 from kechuang.core.api_figures import FiguresView
@@ -16,6 +20,7 @@ from kechuang.enterprises.api_pool import PoolEntryViewSet, PoolFunnelView, Visi
 from kechuang.indicators import api as indicator_api
 from kechuang.indicators.api import DataValueViewSet, EnterpriseMonthViewSet, TargetViewSet
 from kechuang.institutions.api import InstitutionViewSet
+from kechuang.loans.api import LoanViewSet
 from kechuang.platforms.api import PlatformViewSet
 from kechuang.projects.api import CallViewSet, ProgramViewSet, ProjectViewSet
 from kechuang.talent.api import TalentProjectViewSet
@@ -43,6 +48,7 @@ router.register("chain-nodes", ChainNodeViewSet, basename="chain-node")
 router.register("events", EventViewSet, basename="event")
 router.register("platforms", PlatformViewSet, basename="platform")
 router.register("talent-projects", TalentProjectViewSet, basename="talentproject")
+router.register("loans", LoanViewSet, basename="loan")
 router.register("programs", ProgramViewSet, basename="program")
 router.register("calls", CallViewSet, basename="call")
 router.register("projects", ProjectViewSet, basename="project")
@@ -51,6 +57,7 @@ router.register("targets", TargetViewSet, basename="target")
 router.register("attachments", AttachmentViewSet, basename="attachment")
 router.register("challenges", ChallengeViewSet, basename="challenge")
 router.register("bids", BidViewSet, basename="bid")
+router.register("service-requests", ServiceRequestViewSet, basename="service-request")
 router.register("commissioners", CommissionerViewSet, basename="commissioner")
 router.register("service-logs", ServiceLogViewSet, basename="service-log")
 router.register("plans", PlanViewSet, basename="plan")

@@ -57,10 +57,12 @@ INSTALLED_APPS = [
     "kechuang.transfer",
     "kechuang.platforms",
     "kechuang.talent",
+    "kechuang.loans",
     "kechuang.commissioners",
     "kechuang.projects",
     "kechuang.challenges",
     "kechuang.workplan",
+    "kechuang.reports",
     "kechuang.demo",
 ]
 

@@ -3,8 +3,8 @@
 from rest_framework import mixins, serializers, viewsets
 
 from kechuang.commissioners import selectors
-from kechuang.commissioners.filters import LogFilter
-from kechuang.commissioners.models import Commissioner, ServiceLog
+from kechuang.commissioners.filters import LogFilter, RequestFilter
+from kechuang.commissioners.models import Commissioner, ServiceLog, ServiceRequest
 from kechuang.core.api import DisplayField
 
 
@@ -66,3 +66,40 @@ class ServiceLogViewSet(_ReadOnlyViewSet):
 
     def get_queryset(self):
         return selectors.log_list(self.request.user)
+
+
+class ServiceRequestSerializer(serializers.ModelSerializer):
+    township = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    requester_name = serializers.CharField(read_only=True)
+    status_display = DisplayField(source="get_status_display")
+
+    class Meta:
+        model = ServiceRequest
+        fields = [
+            "id",
+            "requester_kind",
+            "enterprise",
+            "requester_name",
+            "township",
+            "title",
+            "content",
+            "fields",
+            "status",
+            "status_display",
+            "commissioner",
+            "service_log",
+            "submitted_on",
+            "served_on",
+        ]
+        read_only_fields = fields
+
+
+class ServiceRequestViewSet(_ReadOnlyViewSet):
+    """Service requests the caller may see (a firm: its own; a commissioner: those assigned
+    to it; a liaison: its township); the list page's filters."""
+
+    serializer_class = ServiceRequestSerializer
+    filterset_class = RequestFilter
+
+    def get_queryset(self):
+        return selectors.request_list(self.request.user)

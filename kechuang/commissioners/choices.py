@@ -2,6 +2,9 @@
 
 from django.db import models
 
+from kechuang.core.choices import Role
+from kechuang.core.workflow import COMMENT, Transition, Workflow
+
 
 class CommissionerKind(models.TextChoices):
     INDIVIDUAL = "individual", "个人科技特派员"
@@ -43,3 +46,57 @@ class Coverage(models.TextChoices):
 
 
 ATTACHMENT_KINDS = ("现场照片", "服务记录", "其他")
+
+
+class RequesterKind(models.TextChoices):
+    ENTERPRISE = "enterprise", "企业"
+    VILLAGE = "village", "村"
+    COOPERATIVE = "cooperative", "合作社、农户"
+
+
+class RequestStatus(models.TextChoices):
+    SUBMITTED = "submitted", "已提交"
+    ASSIGNED = "assigned", "已分派"
+    SERVED = "served", "已服务"
+    CLOSED = "closed", "已办结"
+    DECLINED = "declined", "不予受理"
+
+
+_S = RequestStatus
+_DISPATCHERS = (Role.STAFF, Role.LEADER, Role.LIAISON)
+
+# A service request (服务需求): bureau staff or the township's liaison assign it to a
+# commissioner (the assign service sets the commissioner, then takes this move) or decline
+# it; the commissioner, or they, may hand it back; writing the service log from it moves it
+# to 已服务 (`workflow.follow`, no one takes that move directly); the requester, the liaison
+# or the bureau confirm it closed.
+REQUEST_WORKFLOW = Workflow(
+    states=RequestStatus,
+    name="需求状态",
+    note_field="note",
+    transitions=[
+        Transition(_S.ASSIGNED, sources=[_S.SUBMITTED], roles=_DISPATCHERS, label="分派"),
+        Transition(
+            _S.SUBMITTED,
+            sources=[_S.ASSIGNED],
+            roles=(*_DISPATCHERS, Role.COMMISSIONER),
+            label="退回重新分派",
+            requires={COMMENT},
+            after="kechuang.commissioners.services.request_returned",
+        ),
+        Transition(_S.SERVED, sources=[_S.ASSIGNED], roles=()),
+        Transition(
+            _S.CLOSED,
+            sources=[_S.SERVED],
+            roles=(*_DISPATCHERS, Role.ENTERPRISE),
+            label="确认办结",
+        ),
+        Transition(
+            _S.DECLINED,
+            sources=[_S.SUBMITTED, _S.ASSIGNED],
+            roles=_DISPATCHERS,
+            label="不予受理",
+            requires={COMMENT},
+        ),
+    ],
+)

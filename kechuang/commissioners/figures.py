@@ -3,8 +3,13 @@ the year up to the period, townships served at least once in it, and service log
 
 from django.db.models import Q
 
-from kechuang.commissioners.filters import assigned_in, served_in
-from kechuang.commissioners.models import ServiceLog
+from kechuang.commissioners.filters import (
+    assigned_in,
+    requests_in,
+    requests_served_in,
+    served_in,
+)
+from kechuang.commissioners.models import ServiceLog, ServiceRequest
 from kechuang.core import figures
 from kechuang.core.figures import ByRegion, Figure, Period
 from kechuang.core.models import Region
@@ -55,5 +60,36 @@ figures.register(
         ByRegion(ServiceLog, _logs_in, "township__code"),
         _logs_page,
         "当年至期末的服务日志（按服务日期、服务乡镇）",
+    )
+)
+
+
+def _requests_page(filter_name: str):
+    def source(region: Region, period: Period) -> str:
+        return figures.page(
+            "commissioners:request_list", **{filter_name: str(period), "region": region.code}
+        )
+
+    return source
+
+
+figures.register(
+    Figure.by_region(
+        "commissioners.requests",
+        "科技特派员服务需求",
+        "条",
+        ByRegion(ServiceRequest, requests_in, "township__code"),
+        _requests_page("submitted"),
+        "当年至期末提出的服务需求（按提出日期、需求所在乡镇），不论此后状态",
+    )
+)
+figures.register(
+    Figure.by_region(
+        "commissioners.requests_served",
+        "科技特派员已服务需求",
+        "条",
+        ByRegion(ServiceRequest, requests_served_in, "township__code"),
+        _requests_page("served"),
+        "当年至期末登记服务日志的服务需求（按服务日期），含此后办结的",
     )
 )

@@ -5,7 +5,8 @@
 import django_filters
 from django.db.models import Q
 
-from kechuang.commissioners.models import Assignment, ServiceLog
+from kechuang.commissioners.choices import RequestStatus
+from kechuang.commissioners.models import Assignment, ServiceLog, ServiceRequest
 from kechuang.core.choices import RegionLevel
 from kechuang.core.figures import Period
 from kechuang.core.filters import RegionCodeFilter
@@ -110,3 +111,60 @@ class CoverageFilter(django_filters.FilterSet):
 
     def in_region(self, queryset, name, value):
         return _in_region(queryset, "code", value)
+
+
+def requests_in(period: Period) -> Q:
+    return Q(submitted_on__gte=period.start, submitted_on__lte=period.end)
+
+
+def requests_served_in(period: Period) -> Q:
+    return Q(served_on__gte=period.start, served_on__lte=period.end)
+
+
+class RequestFilter(django_filters.FilterSet):
+    """The request list: `submitted` / `served` take a period, `region` a region code, so
+    the list shows exactly what the figures count."""
+
+    q = django_filters.CharFilter(label="搜索", method="search")
+    status = django_filters.ChoiceFilter(
+        label="状态", choices=RequestStatus.choices, empty_label="全部状态"
+    )
+    township = django_filters.ModelChoiceFilter(
+        label="乡镇（街道）", queryset=Region.objects.none(), empty_label="全部乡镇"
+    )
+    submitted = django_filters.CharFilter(label="提出期间", method="in_period")
+    served = django_filters.CharFilter(label="服务期间", method="in_period")
+    region = RegionCodeFilter(field_name="township")
+
+    class Meta:
+        model = ServiceRequest
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.user = user or getattr(request, "user", None)
+        if self.user is not None:
+            self.filters["township"].queryset = townships_visible_to(self.user)
+        self.form.label_suffix = ""
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(content__icontains=value)
+            | Q(fields__icontains=value)
+            | Q(requester__icontains=value)
+            | Q(enterprise__name__icontains=value)
+            | Q(commissioner__name__icontains=value)
+        )
+
+    def in_period(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        period = _period(value)
+        if period is None:
+            return queryset.none()
+        condition = requests_in if name == "submitted" else requests_served_in
+        return queryset.filter(condition(period))

@@ -2,15 +2,23 @@
 
 from django import forms
 
-from kechuang.commissioners.models import Commissioner, ServiceLog
+from kechuang.commissioners.choices import RequesterKind
+from kechuang.commissioners.models import Commissioner, ServiceLog, ServiceRequest
 from kechuang.commissioners.services import LOG_FIELDS
+from kechuang.core.choices import Role
 from kechuang.core.concurrency import VersionedFormMixin
 from kechuang.core.forms import StyledFormMixin
 from kechuang.core.selectors import townships_visible_to
+from kechuang.enterprises.forms.pool import EnterpriseLookupField
 from kechuang.enterprises.models import Enterprise
 
 
 class LogForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
+    enterprise = EnterpriseLookupField(
+        label="服务企业（统一社会信用代码或全称）",
+        required=False,
+        help_text="服务合作社、农户或村时不填",
+    )
     photo = forms.FileField(
         label="现场照片",
         required=False,
@@ -29,7 +37,8 @@ class LogForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["township"].queryset = townships_visible_to(user)
         self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user)
-        self.fields["enterprise"].required = False
+        if self.instance.pk and self.instance.enterprise_id:
+            self.initial["enterprise"] = self.instance.enterprise.credit_code
         if own is not None or self.instance.pk:
             del self.fields["commissioner"]  # a commissioner logs its own; a log keeps its own
         else:
@@ -93,3 +102,65 @@ class EvaluationForm(StyledFormMixin, forms.Form):
 
     def scores(self) -> dict:
         return {i.key: str(self.cleaned_data[f"score_{i.key}"]) for i in self.sheet.items}
+
+
+class RequestForm(StyledFormMixin, forms.ModelForm):
+    """A service request: a firm's user enters its own (no requester fields); a liaison or
+    the bureau a firm's (by credit code or name) or a village's or cooperative's."""
+
+    enterprise = EnterpriseLookupField(
+        label="企业（统一社会信用代码或全称）", required=False, help_text="企业的需求填写"
+    )
+
+    class Meta:
+        model = ServiceRequest
+        fields = (
+            "requester_kind",
+            "enterprise",
+            "requester",
+            "township",
+            "title",
+            "content",
+            "fields",
+            "contact",
+            "phone",
+        )
+        widgets = {"content": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.role == Role.ENTERPRISE:
+            for name in ("requester_kind", "enterprise", "requester", "township"):
+                del self.fields[name]
+            return
+        self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user)
+        self.fields["township"].queryset = townships_visible_to(user)
+        self.fields["township"].required = False
+        self.fields["township"].help_text = "村或合作社的需求填写；企业的需求取企业所在乡镇"
+        if user.region_id and user.region.level == "township":
+            self.initial.setdefault("township", user.region_id)
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("requester_kind")
+        if kind == RequesterKind.ENTERPRISE:
+            if not data.get("enterprise") and "enterprise" not in self.errors:
+                self.add_error("enterprise", "请填写提出需求的企业")
+        elif kind and not data.get("township") and "township" not in self.errors:
+            self.add_error("township", "请选择乡镇（街道）")
+        return data
+
+    def _post_clean(self):
+        # The service builds and checks the record (its township comes from the firm).
+        pass
+
+
+class AssignRequestForm(StyledFormMixin, forms.Form):
+    commissioner = forms.ModelChoiceField(label="特派员", queryset=Commissioner.objects.none())
+    comment = forms.CharField(label="说明", required=False, max_length=500)
+
+    def __init__(self, *args, user, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commissioner"].queryset = Commissioner.objects.visible_to(user).filter(
+            region__code__startswith=request.township.code[:6]
+        )

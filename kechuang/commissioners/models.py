@@ -11,7 +11,15 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from kechuang.commissioners.choices import ATTACHMENT_KINDS, CommissionerKind, Grade, ServiceModel
+from kechuang.commissioners.choices import (
+    ATTACHMENT_KINDS,
+    REQUEST_WORKFLOW,
+    CommissionerKind,
+    Grade,
+    RequesterKind,
+    RequestStatus,
+    ServiceModel,
+)
 from kechuang.core.scoping import Scope, ScopedQuerySet
 from kechuang.core.text import validate_clean_name, validate_clean_text
 
@@ -196,3 +204,111 @@ class Evaluation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("commissioners:commissioner_detail", args=[self.commissioner_id])
+
+
+class ServiceRequest(models.Model):
+    """A service request (服务需求) of a firm, a village or a cooperative in a township, matched
+    to a commissioner by field and text and served through a service log."""
+
+    requester_kind = models.CharField("需求方类别", max_length=16, choices=RequesterKind.choices)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name="企业",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requester = models.CharField(
+        "村或合作社名称", max_length=100, blank=True, validators=[validate_clean_name]
+    )
+    township = models.ForeignKey(
+        "core.Region", verbose_name="乡镇（街道）", on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField("需求简述", max_length=100, validators=[validate_clean_name])
+    content = models.TextField("需求内容", validators=[validate_clean_text])
+    fields = models.CharField(
+        "需要的服务领域",
+        max_length=200,
+        blank=True,
+        validators=[validate_clean_text],
+        help_text="与特派员的服务领域同一写法，多个用顿号分隔，如：茶叶、病虫害防治",
+    )
+    contact = models.CharField(
+        "联系人", max_length=40, blank=True, validators=[validate_clean_name]
+    )
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    status = models.CharField(
+        "需求状态", max_length=16, choices=RequestStatus.choices, default=RequestStatus.SUBMITTED
+    )
+    commissioner = models.ForeignKey(
+        Commissioner,
+        verbose_name="分派的特派员",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+    )
+    service_log = models.ForeignKey(
+        ServiceLog,
+        verbose_name="服务日志",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requests",
+    )
+    submitted_on = models.DateField("提出日期")
+    served_on = models.DateField("服务日期", null=True, blank=True)
+    note = models.TextField("处理记录", blank=True, validators=[validate_clean_text])
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(region="township", enterprise="enterprise", commissioner="commissioner__user")
+    workflow = REQUEST_WORKFLOW
+
+    class Meta:
+        verbose_name = "服务需求"
+        verbose_name_plural = "服务需求"
+        ordering = ["-submitted_on", "-pk"]
+        indexes = [
+            models.Index(fields=["township", "submitted_on"], name="servicereq_town_date"),
+            models.Index(fields=["status"], name="servicereq_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requester_name}：{self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("commissioners:request_detail", args=[self.pk])
+
+    @property
+    def requester_name(self) -> str:
+        if self.enterprise_id is not None:
+            return self.enterprise.name
+        return self.requester
+
+    @property
+    def field_list(self) -> list[str]:
+        from kechuang.commissioners.engine import split_fields
+
+        return split_fields(self.fields)
+
+    def clean(self) -> None:
+        errors = {}
+        if self.township_id is not None and self.township.level != "township":
+            errors["township"] = "请选择乡镇（街道）"
+        if self.requester_kind == RequesterKind.ENTERPRISE:
+            if self.enterprise_id is None:
+                errors["enterprise"] = "请填写提出需求的企业"
+            elif self.township_id is not None and self.enterprise.township_id != self.township_id:
+                errors["township"] = "企业的需求须为企业所在乡镇"
+        elif self.requester_kind:
+            if self.enterprise_id is not None:
+                errors["enterprise"] = "村或合作社的需求不填企业"
+            if not self.requester:
+                errors["requester"] = "请填写村或合作社名称"
+        assigned = self.status in (RequestStatus.ASSIGNED, RequestStatus.SERVED)
+        if assigned and not self.commissioner_id:
+            errors["commissioner"] = "分派须选择特派员"
+        if errors:
+            raise ValidationError(errors)

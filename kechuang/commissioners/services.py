@@ -6,9 +6,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from kechuang.commissioners import engine
-from kechuang.commissioners.choices import DEFAULT_MODEL
-from kechuang.commissioners.models import Assignment, Commissioner, Evaluation, ServiceLog
-from kechuang.core import concurrency
+from kechuang.commissioners.choices import DEFAULT_MODEL, RequesterKind, RequestStatus
+from kechuang.commissioners.models import (
+    Assignment,
+    Commissioner,
+    Evaluation,
+    ServiceLog,
+    ServiceRequest,
+)
+from kechuang.core import clock, concurrency, workflow
 from kechuang.core.choices import Role
 from kechuang.core.models import User
 from kechuang.core.scoping import is_bureau, require_editable, require_visible
@@ -99,16 +105,52 @@ def _check_log(actor: User, log: ServiceLog) -> None:
 
 
 @transaction.atomic
-def log_create(actor: User, *, commissioner: Commissioner, photo=None, **fields) -> ServiceLog:
-    """Records a service; `photo`, if given, is attached as 现场照片 in the same transaction."""
+def log_create(
+    actor: User,
+    *,
+    commissioner: Commissioner,
+    photo=None,
+    service_request: ServiceRequest | None = None,
+    **fields,
+) -> ServiceLog:
+    """Records a service; `photo`, if given, is attached as 现场照片 in the same transaction.
+    `service_request`: the assigned request this service answers; it links the log and
+    follows to 已服务."""
     log = ServiceLog(commissioner=commissioner, **fields)
     _check_log(actor, log)
+    request = _request_served_by(actor, service_request, commissioner)
     _save(actor, log)
     if photo is not None:
         from kechuang.core.attachments import attach
 
         attach(actor=actor, record=log, upload=photo, kind="现场照片")
+    if request is not None:
+        request.service_log = log
+        request.served_on = log.served_on
+        workflow.follow(
+            actor,
+            request,
+            RequestStatus.SERVED,
+            comment=f"登记服务日志（{log.served_on:%Y-%m-%d} {log.place}）",
+            on=log.served_on,
+        )
     return log
+
+
+def _request_served_by(
+    actor: User, request: ServiceRequest | None, commissioner: Commissioner
+) -> ServiceRequest | None:
+    """The request a new log serves, locked: one the actor may change, assigned to the
+    log's commissioner and not yet served."""
+    if request is None:
+        return None
+    require_editable(actor, service_request=request)
+    locked = concurrency.locked(ServiceRequest.objects.all(), request.pk)
+    if locked.status != RequestStatus.ASSIGNED:
+        raise ValidationError({"service_request": "只有已分派的服务需求可以登记服务"})
+    if locked.commissioner_id != commissioner.pk:
+        raise ValidationError({"service_request": "该服务需求分派给了其他特派员"})
+    return locked
 
 
 @transaction.atomic
@@ -151,3 +193,101 @@ def evaluation_save(
         setattr(evaluation, name, value)
     _save(actor, evaluation)
     return evaluation
+
+
+# --- service requests -------------------------------------------------------------------
+
+REQUEST_FIELDS = (
+    "requester_kind",
+    "enterprise",
+    "requester",
+    "township",
+    "title",
+    "content",
+    "fields",
+    "contact",
+    "phone",
+)
+
+
+def may_request(user: User) -> bool:
+    """Who enters service requests: a firm (its own), liaisons (their township) and the
+    bureau (its county)."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.ENTERPRISE:
+        return user.enterprise_id is not None
+    return is_bureau(user) or user.role == Role.LIAISON
+
+
+def may_dispatch(user: User) -> bool:
+    """Who assigns requests to commissioners: the bureau and the township liaisons."""
+    return user.is_authenticated and (is_bureau(user) or user.role == Role.LIAISON)
+
+
+@transaction.atomic
+def request_create(actor: User, *, submitted_on=None, **fields) -> ServiceRequest:
+    """A new request, 已提交. A firm's user enters its own firm's (in the firm's township),
+    dated today; a liaison those of its township; the bureau any of its county; these two
+    may date a request received earlier (`submitted_on`, not after today)."""
+    if not may_request(actor):
+        raise PermissionDenied("无权登记服务需求")
+    today = clock.today()
+    if submitted_on is None or actor.role == Role.ENTERPRISE:
+        submitted_on = today
+    elif submitted_on > today:
+        raise ValidationError({"submitted_on": "提出日期不能晚于今天"})
+    fields = {k: v for k, v in fields.items() if k in REQUEST_FIELDS}
+    if actor.role == Role.ENTERPRISE:
+        fields["requester_kind"] = RequesterKind.ENTERPRISE
+        fields["enterprise"] = actor.enterprise
+    enterprise = fields.get("enterprise")
+    if fields.get("requester_kind") == RequesterKind.ENTERPRISE and enterprise is not None:
+        fields["township"] = enterprise.township
+        fields["requester"] = ""
+    request = ServiceRequest(**fields, status=RequestStatus.SUBMITTED, submitted_on=submitted_on)
+    if enterprise is not None:
+        require_visible(actor, enterprise=enterprise)
+    township = fields.get("township")
+    if township is not None and actor.role != Role.ENTERPRISE:  # a firm's: its own township
+        require_visible(actor, township=township)
+        outside = actor.region is None or not actor.region.contains(township)
+        if not actor.is_superuser and outside:
+            raise ValidationError({"township": "只能登记本辖区乡镇的服务需求"})
+    _save(actor, request)
+    return request
+
+
+@transaction.atomic
+def request_assign(
+    actor: User,
+    request: ServiceRequest,
+    commissioner: Commissioner,
+    comment: str = "",
+    on=None,
+) -> ServiceRequest:
+    """Assigns a submitted request to a commissioner the actor can see (the bureau, the
+    township's liaison): sets the commissioner, then takes the 分派 move."""
+    require_editable(actor, service_request=request)
+    require_visible(actor, commissioner=commissioner)
+    if not may_dispatch(actor):
+        raise PermissionDenied("无权分派服务需求")
+    if not commissioner.region.contains(request.township):
+        raise ValidationError({"commissioner": "请选择本县的科技特派员"})
+    stored = concurrency.locked(ServiceRequest.objects.editable_by(actor), request.pk)
+    if stored.status != RequestStatus.SUBMITTED:
+        raise ValidationError({"status": f"需求状态为“{stored.get_status_display()}”，不能分派"})
+    stored.commissioner = commissioner
+    concurrency.save_changed(stored, actor=actor)
+    note = f"分派给{commissioner.name}" + (f"：{comment}" if comment else "")
+    return workflow.take(actor, stored, RequestStatus.ASSIGNED, comment=note, on=on)
+
+
+def request_returned(actor: User, request: ServiceRequest, move) -> None:
+    """Hook of 退回重新分派: the request no longer belongs to the commissioner."""
+    request.commissioner = None
+    concurrency.save_changed(request, actor=actor)
+
+
+def request_transition(actor: User, request: ServiceRequest, target: str, **kwargs):
+    return workflow.take(actor, request, target, **kwargs)

@@ -20,3 +20,11 @@ urlpatterns = [
     path("logs/<int:pk>/edit/", views.log_edit, name="log_edit"),
     path("logs/", include(attachment_urls(ServiceLog))),
 ]
+
+urlpatterns += [
+    path("requests/", views.request_list, name="request_list"),
+    path("requests/new/", views.request_create, name="request_create"),
+    path("requests/<int:pk>/", views.request_detail, name="request_detail"),
+    path("requests/<int:pk>/assign/", views.request_assign, name="request_assign"),
+    path("requests/<int:pk>/transition/", views.request_transition, name="request_transition"),
+]

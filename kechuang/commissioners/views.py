@@ -1,19 +1,24 @@
 """Commissioner pages: thin wrappers over the filters, selectors and services."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from kechuang.commissioners import engine, selectors, services
-from kechuang.commissioners.filters import CoverageFilter, LogFilter
+from kechuang.commissioners.choices import RequesterKind, RequestStatus
+from kechuang.commissioners.filters import CoverageFilter, LogFilter, RequestFilter
 from kechuang.commissioners.forms import (
     AssignmentForm,
+    AssignRequestForm,
     CommissionerForm,
     EvaluationForm,
     LogForm,
+    RequestForm,
 )
-from kechuang.commissioners.models import Commissioner, ServiceLog
-from kechuang.core import clock, concurrency
+from kechuang.commissioners.models import Commissioner, ServiceLog, ServiceRequest
+from kechuang.core import clock, concurrency, workflow
 from kechuang.core.htmx import page_or_fragment
 from kechuang.core.scoping import get_editable_or_403, get_visible_or_404
 
@@ -82,13 +87,20 @@ def log_detail(request, pk: int):
 
 
 def log_create(request):
-    """A commissioner with its record (for itself), liaisons and the bureau."""
+    """A commissioner with its record (for itself), liaisons and the bureau. `?request=` an
+    assigned service request the log answers (filled in from it; the request then links
+    the log)."""
     if not services.may_log(request.user):
         raise PermissionDenied("无权登记服务日志")
     own = selectors.own_commissioner(request.user)
     initial = {"served_on": clock.today()}
     if request.user.region_id and request.user.region.level == "township":
         initial["township"] = request.user.region_id
+    served = _served_request(request)
+    if served is not None:
+        initial.update(_log_initial(served))
+        if own is None:
+            own = served.commissioner
     form = LogForm(
         request.POST or None, request.FILES or None, user=request.user, own=own, initial=initial
     )
@@ -96,12 +108,38 @@ def log_create(request):
         data = dict(form.cleaned_data)
         commissioner = own or data.pop("commissioner")
         try:
-            log = services.log_create(actor=request.user, commissioner=commissioner, **data)
+            log = services.log_create(
+                actor=request.user, commissioner=commissioner, service_request=served, **data
+            )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
             return redirect("commissioners:log_detail", pk=log.pk)
-    return render(request, "commissioners/log_edit.html", {"form": form, "creating": True})
+    return render(
+        request,
+        "commissioners/log_edit.html",
+        {"form": form, "creating": True, "service_request": served},
+    )
+
+
+def _served_request(request) -> ServiceRequest | None:
+    pk = request.GET.get("request", "")
+    if not pk:
+        return None
+    if not pk.isdigit():
+        raise PermissionDenied("服务需求编号无效")
+    return get_editable_or_403(ServiceRequest, request.user, pk=int(pk))
+
+
+def _log_initial(served: ServiceRequest) -> dict:
+    initial = {"township": served.township_id, "content": f"服务需求：{served.title}"}
+    if served.enterprise_id:
+        initial["enterprise"] = served.enterprise.credit_code
+        initial["place"] = served.enterprise.name[:100]
+    else:
+        initial["cooperative"] = served.requester
+        initial["place"] = served.requester
+    return initial
 
 
 def log_edit(request, pk: int):
@@ -246,3 +284,123 @@ def evaluation_create(request, pk: int):
         "commissioners/record_form.html",
         {"form": form, "commissioner": commissioner, "title": f"年度考核（{sheet.title}）"},
     )
+
+
+# --- service requests -------------------------------------------------------------------
+
+
+def request_list(request):
+    """Firms (their own), commissioners (assigned to them), liaisons (their township), the
+    bureau (its county) and viewers."""
+    if not selectors.may_view_requests(request.user):
+        raise PermissionDenied("无权查看服务需求")
+    filterset = RequestFilter(
+        request.GET or None, queryset=selectors.request_list(request.user), request=request
+    )
+    page, query = _page(request, filterset.qs)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "query": query,
+        "may_create": services.may_request(request.user),
+    }
+    template = page_or_fragment(
+        request, "commissioners/request_list.html", "commissioners/_request_table.html"
+    )
+    return render(request, template, context)
+
+
+def request_create(request):
+    """A firm's user (its own), liaisons (their township) and the bureau."""
+    if not services.may_request(request.user):
+        raise PermissionDenied("无权登记服务需求")
+    form = RequestForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if data.get("requester_kind") == RequesterKind.ENTERPRISE:
+            data.pop("township", None)
+        try:
+            created = services.request_create(actor=request.user, **data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"已登记服务需求“{created.title}”")
+            return redirect(created)
+    return render(request, "commissioners/request_edit.html", {"form": form})
+
+
+def _request_context(request, record: ServiceRequest, **extra) -> dict:
+    user = request.user
+    editable = ServiceRequest.objects.editable_by(user).filter(pk=record.pk).exists()
+    moves = workflow.moves_for(user, record, editable=editable)
+    may_assign = (
+        editable and services.may_dispatch(user) and record.status == RequestStatus.SUBMITTED
+    )
+    context = {
+        "record": record,
+        "editable": editable,
+        "moves": workflow.Moves(m for m in moves if m.value != RequestStatus.ASSIGNED),
+        "transitions": workflow.history_of(record) if editable else None,
+        "may_assign": may_assign,
+        "may_log": editable
+        and record.status == RequestStatus.ASSIGNED
+        and services.may_log(user)
+        and (user.role != "commissioner" or record.commissioner.user_id == user.pk),
+    }
+    if may_assign:
+        found = context["suggestions"] = selectors.suggestions(user, record)
+        initial = {"commissioner": found[0].commissioner.pk} if found else {}
+        context["assign_form"] = extra.pop("assign_form", None) or AssignRequestForm(
+            user=user, request=record, initial=initial
+        )
+    context.update(extra)
+    return context
+
+
+def request_detail(request, pk: int):
+    """Whoever may see the request: its record, moves and history; for those who assign
+    it, the suggested commissioners."""
+    record = get_object_or_404(
+        selectors.request_list(request.user).select_related("service_log"), pk=pk
+    )
+    return render(request, "commissioners/request_detail.html", _request_context(request, record))
+
+
+@require_POST
+def request_assign(request, pk: int):
+    """The bureau and the township's liaison: assign the request to a commissioner."""
+    record = get_editable_or_403(ServiceRequest, request.user, pk=pk)
+    if not services.may_dispatch(request.user):
+        raise PermissionDenied("无权分派服务需求")
+    form = AssignRequestForm(request.POST, user=request.user, request=record)
+    if form.is_valid():
+        try:
+            services.request_assign(
+                request.user,
+                record,
+                form.cleaned_data["commissioner"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"已分派给{form.cleaned_data['commissioner'].name}")
+            return redirect(record)
+    return render(
+        request,
+        "commissioners/request_detail.html",
+        _request_context(request, record, assign_form=form),
+        status=400,
+    )
+
+
+@require_POST
+def request_transition(request, pk: int):
+    """Whoever may move the request (see the workflow's declaration)."""
+    record = get_visible_or_404(ServiceRequest, request.user, pk=pk)
+    record, error = workflow.take_from_post(request, record)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, f"需求状态已改为“{record.get_status_display()}”")
+    return redirect(record)

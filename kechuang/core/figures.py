@@ -98,6 +98,7 @@ class Figure:
     series: Callable[[list[Region], list[Period]], dict[Period, dict[int, Value]]] | None = None
     records: Callable[[Region, Period], QuerySet] | None = None
     description: str = ""
+    places: int | None = 2  # percentages: None keeps a published value's own precision
 
     @classmethod
     def by_region(cls, code, name, unit, records: ByRegion, source, description="") -> Figure:
@@ -118,10 +119,8 @@ class Figure:
     def is_amount(self) -> bool:
         return self.unit == AMOUNT_UNIT
 
-    def display(self, value: Value) -> str:
-        if self.is_amount:
-            return formatting.amount(value)
-        return formatting.count(value, self.unit)
+    def display(self, value: Value, grouping: bool = True) -> str:
+        return formatting.number(value, self.unit, self.places, grouping)
 
 
 @dataclass(frozen=True)

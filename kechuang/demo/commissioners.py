@@ -104,4 +104,111 @@ def commissioners_load(admin) -> dict:
             note="演示数据：评分表为示例",
         )
         counts["created"] += 1
+    counts.update(_requests_load(admin, towns))
     return dict(counts)
+
+
+def _requests_load(admin, towns: list[Region]) -> Counter:
+    """Service requests in Qingtian (示例, not in the seed report): a tea village's and a
+    rice-fish village's, assigned to their township's commissioner, the first served by a
+    log; a bayberry cooperative's and a valve firm's, waiting to be assigned. A request
+    already there (by title) is left alone."""
+    from kechuang.commissioners.choices import RequesterKind
+    from kechuang.commissioners.models import Assignment, ServiceRequest
+    from kechuang.enterprises.models import Enterprise
+
+    counts: Counter = Counter()
+
+    def township_of(field: str) -> tuple[Region, Commissioner | None]:
+        found = (
+            Assignment.objects.filter(township__in=towns, commissioner__fields__startswith=field)
+            .select_related("township", "commissioner")
+            .order_by("township__code")
+            .first()
+        )
+        return (found.township, found.commissioner) if found else (towns[0], None)
+
+    valve_firm = (
+        Enterprise.objects.filter(township__in=towns, name__contains="阀")
+        .order_by("credit_code")
+        .first()
+    )
+    tea_town, tea = township_of("茶叶")
+    fish_town, fish = township_of("稻鱼共生")
+    berry_town, _ = township_of("杨梅")
+    specs = [
+        (
+            {
+                "requester_kind": RequesterKind.VILLAGE,
+                "requester": f"{tea_town.name}茶叶专业村",
+                "township": tea_town,
+                "title": "茶园病虫害绿色防控",
+                "content": "春茶采摘前茶园小绿叶蝉、茶尺蠖发生较重，希望指导绿色防控和茶叶提质。",
+                "fields": "茶叶",
+                "contact": "村委会",
+            },
+            tea,
+            (D(2023, 6, 5), D(2023, 6, 12)),
+        ),
+        (
+            {
+                "requester_kind": RequesterKind.VILLAGE,
+                "requester": f"{fish_town.name}稻鱼共生示范村",
+                "township": fish_town,
+                "title": "稻鱼共生田鱼养殖技术指导",
+                "content": "稻鱼共生田块田鱼成活率低，需要田鱼苗种、投放密度和稻田水位管理指导。",
+                "fields": "稻鱼共生",
+                "contact": "村委会",
+            },
+            fish,
+            (D(2023, 6, 20), None),
+        ),
+        (
+            {
+                "requester_kind": RequesterKind.COOPERATIVE,
+                "requester": f"{berry_town.name}杨梅专业合作社",
+                "township": berry_town,
+                "title": "杨梅采后保鲜与冷链",
+                "content": "杨梅成熟期集中，采后保鲜期短，希望提供预冷保鲜和冷链运输技术指导。",
+                "fields": "杨梅",
+                "contact": "合作社理事长",
+            },
+            None,
+            (None, None),
+        ),
+    ]
+    if valve_firm is not None:
+        specs.append(
+            (
+                {
+                    "requester_kind": RequesterKind.ENTERPRISE,
+                    "enterprise": valve_firm,
+                    "title": "阀门密封面渗漏检测",
+                    "content": "阀门出厂试压时密封面渗漏，需要密封面堆焊和检测工艺指导。",
+                    "fields": "阀门",
+                },
+                None,
+                (None, None),
+            )
+        )
+    for n, (fields, commissioner, (assigned_on, served_on)) in enumerate(specs):
+        if ServiceRequest.objects.filter(title=fields["title"]).exists():
+            counts["requests_kept"] += 1
+            continue
+        request = services.request_create(actor=admin, submitted_on=D(2023, 6, 1 + 7 * n), **fields)
+        counts["requests_created"] += 1
+        if commissioner is None:
+            continue
+        services.request_assign(admin, request, commissioner, comment="演示数据", on=assigned_on)
+        if served_on is not None:
+            services.log_create(
+                actor=admin,
+                commissioner=commissioner,
+                service_request=request,
+                served_on=served_on,
+                township=request.township,
+                place=fields["requester"],
+                cooperative=fields["requester"],
+                content="现场查看茶园虫情，指导色板诱杀和生物农药防控，讲解春茶提质采摘标准。",
+            )
+    return counts

@@ -25,8 +25,10 @@ from kechuang.demo.challenges import challenges_load
 from kechuang.demo.commissioners import commissioners_load
 from kechuang.demo.indicators import indicators_load
 from kechuang.demo.ladder import ladder_load
+from kechuang.demo.loans import loans_load
 from kechuang.demo.platforms import platforms_load
 from kechuang.demo.projects import projects_load
+from kechuang.demo.reports import reports_load
 from kechuang.demo.talent import talent_load
 from kechuang.demo.transfer import transfer_load
 from kechuang.demo.workplan import workplan_load
@@ -113,6 +115,8 @@ def demo_load(*, password: str = dataset.PASSWORD, force: bool = False) -> dict:
         challenges_load(admin, {u.username: u for u in users}, regions)
         commissioners = commissioners_load(admin)
         workplan = workplan_load(admin)
+        loans = loans_load(admin)
+        reports_load(admin)
         kept = {u.pk for u in users if getattr(u, "kept", False)}
     return {
         "seconds": round(time.perf_counter() - started, 2),
@@ -125,6 +129,7 @@ def demo_load(*, password: str = dataset.PASSWORD, force: bool = False) -> dict:
         "projects": projects,
         "commissioners": commissioners,
         "workplan": workplan,
+        "loans": loans,
         **rnd_figures(),
         "logins": [
             login_row(user, KEPT_PASSWORD if user.pk in kept else password) for user in users

@@ -6,7 +6,7 @@ from django.db.models import Q
 from kechuang.core import figures
 from kechuang.core.figures import ByRegion, Figure, Period
 from kechuang.core.models import Region
-from kechuang.enterprises.models import PoolEntry, Qualification, Tier
+from kechuang.enterprises.models import PlaqueDelivery, PoolEntry, Qualification, Tier
 from kechuang.enterprises.selectors.qualifications import HNTE, TSME, issued_by_q, issued_in_q
 
 TOWNSHIP_CODE = "enterprise__township__code"
@@ -92,3 +92,25 @@ for code, name, records, source, description in (
     ),
 ):
     figures.register(Figure.by_region(code, name, "家", records, source, description))
+
+
+def _delivered_page(region: Region, period: Period) -> str:
+    return figures.page(
+        "enterprises:plaquedelivery_list", delivered=str(period), region=region.code
+    )
+
+
+figures.register(
+    Figure.by_region(
+        "enterprises.plaques.delivered",
+        "发放牌匾",
+        "块",
+        ByRegion(
+            PlaqueDelivery,
+            lambda p: Q(delivered_on__gte=p.start, delivered_on__lte=p.end),
+            f"qualification__{TOWNSHIP_CODE}",
+        ),
+        _delivered_page,
+        "当年送达企业、截至期末的资质牌匾（送牌匾进企业）",
+    )
+)

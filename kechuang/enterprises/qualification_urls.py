@@ -14,6 +14,16 @@ urlpatterns = [
     ),
     path("qualifications/plaques/", qualifications.plaque_list, name="plaque_list"),
     path(
+        "qualifications/plaques/delivered/",
+        qualifications.plaquedelivery_list,
+        name="plaquedelivery_list",
+    ),
+    path(
+        "qualifications/<int:pk>/plaque/",
+        qualifications.plaque_deliver,
+        name="plaque_deliver",
+    ),
+    path(
         "qualifications/<int:pk>/edit/",
         qualifications.qualification_edit,
         name="qualification_edit",

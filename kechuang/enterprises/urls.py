@@ -1,8 +1,8 @@
-from django.urls import path
+from django.urls import include, path
 
 from kechuang.core.attachment_views import attachment_urls
 from kechuang.enterprises import pool_urls, qualification_urls
-from kechuang.enterprises.models import Enterprise
+from kechuang.enterprises.models import Enterprise, PlaqueDelivery
 from kechuang.enterprises.views import registry as views
 
 app_name = "enterprises"
@@ -17,4 +17,6 @@ urlpatterns = (
     + qualification_urls.urlpatterns
     + pool_urls.urlpatterns
     + attachment_urls(Enterprise)
+    # a delivery's id would clash with a firm's under the same path
+    + [path("plaques/", include(attachment_urls(PlaqueDelivery)))]
 )

@@ -96,7 +96,7 @@ class LogFormTest(CastTestCase):
                 "served_on": "2023-05-06",
                 "township": self.township_a.pk,
                 "place": "鹤城茶园",
-                "enterprise": self.ent_a.pk,
+                "enterprise": self.ent_a.name,
                 "content": "茶园病虫害防治指导",
                 "photo": SimpleUploadedFile("现场.png", PNG, content_type="image/png"),
             },
@@ -104,6 +104,7 @@ class LogFormTest(CastTestCase):
         created = ServiceLog.objects.get()
         self.assertRedirects(response, reverse("commissioners:log_detail", args=[created.pk]))
         self.assertEqual(created.commissioner, self.own)
+        self.assertEqual(created.enterprise, self.ent_a)  # typed by name, not picked
         self.assertEqual([a.kind for a in attachments_of(created)], ["现场照片"])
         self.assertEqual(created.history.first().history_user, self.commissioner)
 

@@ -290,7 +290,10 @@ def build_outside(cast) -> list[models.Model]:
     made += _challenges_outside(cast, county, firms)
     made += _outside_projects(county, firms)
     made += _outside_talent(county, firms)
+    made += _outside_loans(firms)
     made += _outside_commissioners(cast, county, township)
+    made += _outside_reports(cast, county)
+    made += _outside_requests(cast, county, township, firms)
     cadre = next(o for o in made if getattr(o, "username", "") == "staff_jiewai")
     made += _outside_workplan(county, cadre)
     return made
@@ -328,6 +331,24 @@ def _outside_workplan(county, author) -> list[models.Model]:
         author=author,
     )
     return [plan, parent, task, milestone, update]
+
+
+def _outside_reports(cast, county) -> list[models.Model]:
+    """A narrative block of the other county's report and one of township B's."""
+    from kechuang.reports.models import Narrative
+
+    return [
+        _make(
+            Narrative,
+            n,
+            region=region,
+            period="2023-06",
+            kind="half-year",
+            section="problems",
+            text=f"{TOKEN}报告文字{n}",
+        )
+        for n, region in enumerate((county, cast.township_b), 1)
+    ]
 
 
 def _outside_commissioners(cast, county, township) -> list[models.Model]:
@@ -376,6 +397,91 @@ def _outside_commissioners(cast, county, township) -> list[models.Model]:
         )
     )
     return made
+
+
+def _outside_loans(firms) -> list[models.Model]:
+    """A granted loan recommendation of each outside firm, and the plaque delivered for
+    each outside firm's qualification."""
+    from kechuang.enterprises.models import PlaqueDelivery, Qualification
+    from kechuang.loans.models import LoanRecommendation
+
+    made = []
+    for n, firm in firms.items():
+        made.append(
+            _make(
+                LoanRecommendation,
+                n,
+                enterprise=firm,
+                region=firm.township,
+                bank=f"{TOKEN}银行{n}",
+                amount_recommended=Decimal(3000000),
+                amount_granted=Decimal(2000000),
+                recommended_on=D(2023, 2, 1),
+                granted_on=D(2023, 3, 1),
+                status="granted",
+                note=f"{TOKEN}贷款{n}",
+            )
+        )
+        qualification = Qualification.objects.filter(enterprise=firm).first()
+        if qualification is not None:
+            made.append(
+                _make(
+                    PlaqueDelivery,
+                    n,
+                    qualification=qualification,
+                    delivered_on=D(2023, 4, 1),
+                    delivered_by=f"{TOKEN}发放人{n}",
+                    note=f"{TOKEN}牌匾{n}",
+                )
+            )
+    return made
+
+
+def _outside_requests(cast, county, township, firms) -> list[models.Model]:
+    """Service requests: a village's of the other county, waiting to be assigned; its firm's,
+    served by its commissioner's log; township B's firm's, assigned to the cast county's
+    commissioner of township B (outside liaison A, the cast's firm and the cast's
+    commissioner)."""
+    from kechuang.commissioners.models import Commissioner, ServiceLog, ServiceRequest
+
+    there = Commissioner.objects.get(pk=_pk_base(Commissioner) + 1)
+    here_b = Commissioner.objects.get(pk=_pk_base(Commissioner) + 2)
+    common = {"content": f"{TOKEN}需求内容", "fields": "茶叶", "submitted_on": D(2023, 3, 1)}
+    return [
+        _make(
+            ServiceRequest,
+            1,
+            requester_kind="village",
+            requester=f"{TOKEN}村",
+            township=township,
+            title=f"{TOKEN}需求1",
+            **common,
+        ),
+        _make(
+            ServiceRequest,
+            2,
+            requester_kind="enterprise",
+            enterprise=firms[1],
+            township=township,
+            title=f"{TOKEN}需求2",
+            status="served",
+            commissioner=there,
+            service_log=ServiceLog.objects.get(pk=_pk_base(ServiceLog) + 1),
+            served_on=D(2023, 3, 1),
+            **common,
+        ),
+        _make(
+            ServiceRequest,
+            3,
+            requester_kind="enterprise",
+            enterprise=firms[2],
+            township=cast.township_b,
+            title=f"{TOKEN}需求3",
+            status="assigned",
+            commissioner=here_b,
+            **common,
+        ),
+    ]
 
 
 def _outside_talent(county, firms) -> list[models.Model]:

@@ -9,8 +9,8 @@ import threading
 import time
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from django.db import close_old_connections, connection
+from playwright.sync_api import Error as PlaywrightError
 
 from kechuang.core import excel
 from kechuang.core.choices import Role
@@ -88,6 +88,11 @@ def page():
     yield from new_page(timeout_ms=20_000)
 
 
+PROGRESS_VALUE = (
+    "document.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow') ?? null"
+)
+
+
 def watch_progress(page, done_text: str) -> list[int]:
     """The progress values the page shows until `done_text` appears."""
     seen = []
@@ -96,9 +101,7 @@ def watch_progress(page, done_text: str) -> list[int]:
         try:
             if page.get_by_text(done_text).count():
                 return seen
-            value = page.evaluate(
-                "document.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow') ?? null"
-            )
+            value = page.evaluate(PROGRESS_VALUE)
         except PlaywrightError:
             # The page moved on to the result while we asked; look again.
             page.wait_for_load_state()

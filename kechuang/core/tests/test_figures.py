@@ -181,3 +181,22 @@ class FiguresApiTest(CastTestCase):
                 response = self.client.get("/api/figures/", query)
                 self.assertEqual(response.status_code, 400)
                 self.assertIn(message, response.json()["detail"])
+
+
+class NumberRuleTest(SimpleTestCase):
+    def test_amounts_counts_and_percentages_by_one_rule(self):
+        number = formatting.number
+        self.assertEqual(number(Decimal("21198500"), "元", grouping=False), "2119.85万元")
+        self.assertEqual(number(Decimal("21198500"), "元"), "2,119.85万元")
+        self.assertEqual(number(Decimal("6000000000"), "元", grouping=False), "60.00亿元")
+        self.assertEqual(number(24, "家"), "24家")
+        self.assertEqual(number(34, "项"), "34项")
+        self.assertEqual(number(None, "项"), "—")
+
+    def test_a_published_percentage_keeps_its_precision_a_computed_one_two_places(self):
+        self.assertEqual(formatting.number(Decimal("11.4"), "%", places=None), "11.4%")
+        self.assertEqual(formatting.ratio(Decimal("11.4"), places=None), "11.4%")
+        self.assertEqual(formatting.ratio(Decimal("11.4"), places=1), "11.4%")
+        self.assertEqual(formatting.number(Decimal("27.205"), "%"), "27.21%")
+        self.assertEqual(formatting.number(Decimal("27.2049"), "%"), "27.20%")
+        self.assertEqual(formatting.ratio(Decimal("-3.205")), "-3.21%")

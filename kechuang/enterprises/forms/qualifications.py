@@ -11,7 +11,7 @@ from kechuang.core.models import Region
 from kechuang.core.selectors import townships_visible_to
 from kechuang.core.validators import normalize_credit_code
 from kechuang.enterprises.forms.annual import IdentityField
-from kechuang.enterprises.models import Qualification, Tier
+from kechuang.enterprises.models import PlaqueDelivery, Qualification, Tier
 from kechuang.enterprises.selectors import qualifications as selectors
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -246,3 +246,64 @@ class QualificationFilter(django_filters.FilterSet):
 
     def filter_issued_until(self, queryset, name, value):
         return selectors.issued_by(queryset, value) if value else queryset
+
+
+class PlaqueDeliveryForm(StyledFormMixin, forms.Form):
+    """Records the delivery of a qualification's plaque, with an optional photo."""
+
+    delivered_on = forms.DateField(label="发放日期", widget=DATE_INPUT)
+    delivered_by = forms.CharField(
+        label="发放人", max_length=60, required=False, help_text="不填则为登记人"
+    )
+    note = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    photo = forms.FileField(
+        label="现场照片",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
+
+
+class PlaqueDeliveryFilter(django_filters.FilterSet):
+    """The plaque deliveries list: `delivered` takes a period (YYYY or YYYY-MM, January
+    through that month) and `region` a region code, as the figure's link sets them."""
+
+    q = django_filters.CharFilter(label="企业名称或信用代码", method="search")
+    delivered = django_filters.CharFilter(label="发放期间", method="in_period")
+    township = django_filters.ModelChoiceFilter(
+        label="乡镇（街道）",
+        queryset=Region.objects.none(),
+        field_name="qualification__enterprise__township",
+        empty_label="全部",
+    )
+    region = RegionCodeFilter(field_name="qualification__enterprise__township")
+
+    class Meta:
+        model = PlaqueDelivery
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        user = user or getattr(request, "user", None)
+        if user is not None:
+            self.filters["township"].queryset = townships_visible_to(user)
+        self.form.label_suffix = ""
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(qualification__enterprise__name__icontains=value)
+            | Q(qualification__enterprise__credit_code__icontains=value)
+        )
+
+    def in_period(self, queryset, name, value):
+        from kechuang.core.figures import Period
+
+        if not value.strip():
+            return queryset
+        try:
+            found = Period.parse_span(value)
+        except ValueError:
+            return queryset.none()
+        return queryset.filter(delivered_on__range=(found.start, found.end))

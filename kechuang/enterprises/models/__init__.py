@@ -3,6 +3,7 @@
 from kechuang.enterprises.models.annual import EnterpriseYear
 from kechuang.enterprises.models.ladder import (
     LadderSettings,
+    PlaqueDelivery,
     PoolEntry,
     Qualification,
     Tier,
@@ -15,6 +16,7 @@ __all__ = [
     "Enterprise",
     "EnterpriseYear",
     "LadderSettings",
+    "PlaqueDelivery",
     "PoolEntry",
     "Qualification",
     "Tier",

@@ -10,6 +10,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from kechuang.core.scoping import Scope, ScopedQuerySet
+from kechuang.core.text import validate_clean_name, validate_clean_text
 from kechuang.enterprises.choices import (
     POOL_WORKFLOW,
     PoolStatus,
@@ -146,6 +147,38 @@ class Qualification(models.Model):
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return self.valid_from <= day <= self.valid_until
+
+
+class PlaqueDelivery(models.Model):
+    """The bureau delivered the plaque of a qualification (e.g. a newly certified HNTE) to the
+    firm (送牌匾进企业): once per qualification, with who delivered it and a photo."""
+
+    qualification = models.OneToOneField(
+        Qualification, verbose_name="资质", on_delete=models.CASCADE, related_name="plaque"
+    )
+    delivered_on = models.DateField("发放日期")
+    delivered_by = models.CharField("发放人", max_length=60, validators=[validate_clean_name])
+    note = models.TextField("备注", blank=True, validators=[validate_clean_text])
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(
+        region="qualification__enterprise__township", enterprise="qualification__enterprise_id"
+    )
+    attachment_kinds = ("现场照片", "其他")
+
+    class Meta:
+        verbose_name = "牌匾发放"
+        verbose_name_plural = "牌匾发放"
+        ordering = ["-delivered_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.qualification} 牌匾"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("enterprises:plaque_deliver", args=[self.qualification_id])
 
 
 class PoolEntry(models.Model):

@@ -12,7 +12,13 @@ from kechuang.core import clock
 from kechuang.core.choices import Role
 from kechuang.core.models import PREFIX_LENGTH, Region, User
 from kechuang.enterprises.choices import EnterpriseStatus, PoolStatus
-from kechuang.enterprises.models import Enterprise, PoolEntry, Qualification, Tier
+from kechuang.enterprises.models import (
+    Enterprise,
+    PlaqueDelivery,
+    PoolEntry,
+    Qualification,
+    Tier,
+)
 
 HNTE = "hnte"
 TSME = "tsme"
@@ -238,3 +244,12 @@ def record_sections(enterprise: Enterprise, user: User) -> list[dict]:
 def tiers_applying_to(enterprise: Enterprise) -> QuerySet[Tier]:
     """National tiers and those of the regions the firm's township lies in."""
     return Tier.objects.filter(Q(region__isnull=True) | containing_q(enterprise.township))
+
+
+def plaque_deliveries(user: User) -> QuerySet[PlaqueDelivery]:
+    """Plaque deliveries the user may see, newest first."""
+    return (
+        PlaqueDelivery.objects.visible_to(user)
+        .select_related("qualification__enterprise__township", "qualification__tier")
+        .order_by("-delivered_on", "pk")
+    )

@@ -10,7 +10,12 @@ from kechuang.enterprises.services.pool import (  # noqa: F401, E402
     pool_entry_transition,
     visit_log,
 )
-from kechuang.enterprises.services.qualifications import qualification_save, tier_save  # noqa: F401
+from kechuang.enterprises.services.qualifications import (  # noqa: F401
+    may_deliver_plaques,
+    plaque_deliver,
+    qualification_save,
+    tier_save,
+)
 from kechuang.enterprises.services.registry import (  # noqa: F401
     EDITABLE_FIELDS,
     OWNER_LOCKED_FIELDS,

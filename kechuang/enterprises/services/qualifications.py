@@ -5,11 +5,12 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from kechuang.core import concurrency
+from kechuang.core import clock, concurrency
+from kechuang.core.choices import Role
 from kechuang.core.models import Region, User
-from kechuang.core.scoping import can_write_region, is_bureau
+from kechuang.core.scoping import can_write_region, is_bureau, require_visible
 from kechuang.enterprises.choices import QualificationSource, TierValidity
-from kechuang.enterprises.models import Enterprise, Qualification, Tier
+from kechuang.enterprises.models import Enterprise, PlaqueDelivery, Qualification, Tier
 from kechuang.enterprises.selectors.qualifications import (
     may_record_qualifications,
     tier_applies_to,
@@ -124,3 +125,57 @@ def tier_save(
     tier.full_clean()
     concurrency.save_changed(tier, actor=actor)
     return tier
+
+
+def may_deliver_plaques(user: User) -> bool:
+    """Staff, leaders and liaisons (for the firms whose qualifications they record)."""
+    return user.is_authenticated and (
+        user.is_superuser or is_bureau(user) or user.role == Role.LIAISON
+    )
+
+
+@transaction.atomic
+def plaque_deliver(
+    *,
+    actor: User,
+    qualification: Qualification,
+    delivered_on: datetime.date,
+    delivered_by: str = "",
+    note: str = "",
+    photo=None,
+) -> PlaqueDelivery:
+    """Records that the plaque of a qualification was delivered to the firm (staff and
+    liaisons who record the firm's qualifications); once per qualification. `photo`, if
+    given, is attached as 现场照片 in the same transaction."""
+    require_visible(actor, qualification=qualification)
+    qualification = (
+        Qualification.objects.select_for_update(of=("self",))
+        .select_related("enterprise", "tier")
+        .get(pk=qualification.pk)
+    )
+    if not may_record_qualifications(actor, qualification.enterprise):
+        raise PermissionDenied("无权登记该企业的牌匾发放")
+    done = PlaqueDelivery.objects.filter(qualification=qualification).first()
+    if done is not None:
+        raise ValidationError(
+            {"qualification": f"该资质的牌匾已于{done.delivered_on:%Y-%m-%d}发放"}
+        )
+    if delivered_on is None:
+        raise ValidationError({"delivered_on": "请填写发放日期"})
+    if delivered_on > clock.today():
+        raise ValidationError({"delivered_on": "发放日期不能晚于今天"})
+    if qualification.issued_on and delivered_on < qualification.issued_on:
+        raise ValidationError({"delivered_on": "发放日期不能早于发证日期"})
+    delivery = PlaqueDelivery(
+        qualification=qualification,
+        delivered_on=delivered_on,
+        delivered_by=(delivered_by or "").strip() or actor.display_name,
+        note=note or "",
+    )
+    delivery.full_clean()
+    concurrency.save_changed(delivery, actor=actor)
+    if photo is not None:
+        from kechuang.core.attachments import attach
+
+        attach(actor=actor, record=delivery, upload=photo, kind="现场照片")
+    return delivery

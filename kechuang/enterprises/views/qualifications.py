@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -10,12 +11,15 @@ from kechuang.core import clock, concurrency, excel
 from kechuang.core.choices import Role
 from kechuang.core.htmx import page_or_fragment
 from kechuang.core.scoping import get_editable_or_403, get_visible_or_404, is_bureau
+from kechuang.enterprises import services
 from kechuang.enterprises.forms.qualifications import (
+    PlaqueDeliveryFilter,
+    PlaqueDeliveryForm,
     QualificationFilter,
     QualificationForm,
     TierForm,
 )
-from kechuang.enterprises.models import Enterprise, Qualification, Tier
+from kechuang.enterprises.models import Enterprise, PlaqueDelivery, Qualification, Tier
 from kechuang.enterprises.selectors import qualifications as selectors
 from kechuang.enterprises.services.qualifications import (
     QUALIFICATION_FIELDS,
@@ -155,7 +159,15 @@ def plaque_list(request):
         (t for t in tiers if t.code == request.GET.get("tier", selectors.HNTE)),
         next((t for t in tiers if t.code == selectors.HNTE), None),
     )
-    rows = list(selectors.newly_certified(request.user, tier.code, year)) if tier else []
+    rows = (
+        list(selectors.newly_certified(request.user, tier.code, year).select_related("plaque"))
+        if tier
+        else []
+    )
+    for row in rows:
+        row.delivery = _plaque_of(row)
+    rows.sort(key=lambda r: r.delivery is not None)  # those still without a plaque first
+    delivered = sum(1 for r in rows if r.delivery is not None)
     return render(
         request,
         "enterprises/plaque_list.html",
@@ -167,7 +179,67 @@ def plaque_list(request):
             "rows": rows,
             "first_time": sum(1 for r in rows if not r.renewed),
             "renewed": sum(1 for r in rows if r.renewed),
+            "delivered": delivered,
+            "undelivered": len(rows) - delivered,
+            "may_deliver": services.may_deliver_plaques(request.user),
         },
+    )
+
+
+def _plaque_of(qualification):
+    try:
+        return qualification.plaque
+    except PlaqueDelivery.DoesNotExist:
+        return None
+
+
+def plaquedelivery_list(request):
+    """Staff, leaders, liaisons and viewers: the plaques delivered (filters as the figure's
+    link sets them)."""
+    _require(_reads_regions(request.user), "无权查看")
+    filterset = PlaqueDeliveryFilter(
+        request.GET or None, queryset=selectors.plaque_deliveries(request.user), request=request
+    )
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "enterprises/plaquedelivery_list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+def plaque_deliver(request, pk: int):
+    """Whoever sees the qualification: its plaque's delivery (with photos) once recorded;
+    staff and liaisons who record the firm's qualifications record the delivery."""
+    qualification = get_visible_or_404(Qualification, request.user, pk=pk)
+    delivery = _plaque_of(qualification)
+    may_record = delivery is None and selectors.may_record_qualifications(
+        request.user, qualification.enterprise
+    )
+    if request.method == "POST":
+        _require(may_record, "无权登记该资质的牌匾发放" if delivery is None else "牌匾已发放")
+    form = PlaqueDeliveryForm(request.POST or None, request.FILES or None) if may_record else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            services.plaque_deliver(
+                actor=request.user, qualification=qualification, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for name, errors in exc.message_dict.items():
+                    name = "photo" if name in ("file", "kind") else name  # the photo's checks
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(request, f"已登记“{qualification.enterprise.name}”的牌匾发放")
+            return redirect("enterprises:plaque_deliver", pk=qualification.pk)
+    return render(
+        request,
+        "enterprises/plaque_deliver.html",
+        {"qualification": qualification, "delivery": delivery, "form": form},
     )
 
 

@@ -251,3 +251,46 @@ def rank(side: Side, query: Query, catalog: Catalog, top: int = 10) -> list[dict
             }
         )
     return out
+
+
+# rank_texts: with at least COMMON_MIN_DOCS documents, a query term found in more than
+# COMMON_SHARE of them (指导 in every commissioner's logs) tells none apart and is ignored.
+COMMON_SHARE = 0.5
+COMMON_MIN_DOCS = 4
+
+
+def rank_texts(tokens, query: str, documents: Mapping, top: int | None = None) -> list[dict]:
+    """Arbitrary documents (a mapping key → text) ranked against a query text by BM25 over
+    those documents alone, with ``tokens`` the segmenter's ``tokens`` (so the same words and
+    term weighting as demands and achievements). Only documents sharing a term, best first:
+    ``{"key", "score", "terms"}`` (matched terms, most weighty first). Terms common to most
+    documents are ignored (see COMMON_SHARE)."""
+    from kechuang.transfer.matching.index import Vocabulary
+
+    keys = list(documents)
+    if not keys or (top is not None and top <= 0):
+        return []
+    vocabulary = Vocabulary()
+    bodies = [vocabulary.ids(tokens(documents[k] or "")) for k in keys]
+    empty = [np.zeros(0, dtype=np.int32)] * len(keys)
+    index = BM25Index.build(empty, bodies, len(vocabulary))
+    term_ids = vocabulary.known(tokens(query or ""))
+    if len(keys) >= COMMON_MIN_DOCS and len(term_ids):
+        df = index.indptr[term_ids.astype(np.int64) + 1] - index.indptr[term_ids]
+        term_ids = term_ids[df <= COMMON_SHARE * len(keys)]
+    scores = index.scores(term_ids)
+    rows = np.flatnonzero(scores > 0)
+    if not len(rows):
+        return []
+    weights = index.term_weights(term_ids, rows)
+    catalog = Catalog(terms=vocabulary.terms, fields=[])
+    order = sorted(range(len(rows)), key=lambda i: (-scores[rows[i]], int(rows[i])))
+    out = [
+        {
+            "key": keys[int(rows[i])],
+            "score": float(scores[rows[i]]),
+            "terms": _display_terms(term_ids, weights[:, i], catalog),
+        }
+        for i in order
+    ]
+    return out if top is None else out[:top]

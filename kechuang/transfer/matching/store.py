@@ -447,3 +447,12 @@ def suggest_for_text(text: str, top: int = 10, *, allowed=None) -> list[dict]:
 def text_terms(text: str) -> list[str]:
     """The index terms of a text, as matching sees them (for display and debugging)."""
     return current().segmenter().tokens(text)
+
+
+def rank_documents(query: str, documents: dict, top: int | None = None) -> list[dict]:
+    """Any app's documents (key → text, e.g. commissioners' profiles) ranked against a query
+    text with the matching segmenter and BM25 weighting (``engine.rank_texts``): only those
+    sharing a term, best first, each ``{"key", "score", "terms"}``."""
+    if not documents:
+        return []
+    return engine.rank_texts(current().segmenter().tokens, query, documents, top)

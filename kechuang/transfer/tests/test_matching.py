@@ -654,3 +654,44 @@ class RankingTests(CastTestCase):
             keywords="粉末静电喷涂",
         )
         self.assertIn("粉末静电喷涂", store.text_terms("阀门外壳粉末静电喷涂"))
+
+
+class RankTextsTests(SimpleTestCase):
+    """`engine.rank_texts`: any app's documents against a query, with the same segmenter."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tokens = Segmenter(domain_words([], [])).tokens
+
+    def test_documents_sharing_terms_ranked_with_their_terms(self):
+        documents = {
+            "tea": "茶叶 茶园病虫害绿色防控 茶叶加工",
+            "fish": "稻鱼共生 田鱼养殖",
+            "valve": "阀门密封面渗漏检测",
+        }
+        ranked = engine.rank_texts(self.tokens, "茶园病虫害防治，春茶加工", documents)
+        self.assertEqual([r["key"] for r in ranked], ["tea"])
+        self.assertIn("病虫害", ranked[0]["terms"])
+        self.assertIn("茶园", ranked[0]["terms"])
+        self.assertGreater(ranked[0]["score"], 0)
+
+    def test_more_shared_weight_ranks_higher_and_top_cuts(self):
+        documents = {1: "杨梅", 2: "杨梅 保鲜 冷链", 3: "蔬菜"}
+        ranked = engine.rank_texts(self.tokens, "杨梅采后保鲜", documents)
+        self.assertEqual([r["key"] for r in ranked], [2, 1])
+        self.assertEqual(len(engine.rank_texts(self.tokens, "杨梅采后保鲜", documents, top=1)), 1)
+        self.assertEqual(engine.rank_texts(self.tokens, "", documents), [])
+        self.assertEqual(engine.rank_texts(self.tokens, "杨梅", {}), [])
+
+    def test_a_term_most_documents_share_is_ignored(self):
+        documents = {
+            n: f"{field} 技术指导" for n, field in enumerate(("茶叶", "杨梅", "蔬菜", "油茶"))
+        }
+        ranked = engine.rank_texts(self.tokens, "阀门渗漏检测指导", documents)
+        self.assertEqual(ranked, [])
+        ranked = engine.rank_texts(self.tokens, "杨梅种植指导", documents)
+        self.assertEqual([(r["key"], r["terms"]) for r in ranked], [(1, ["杨梅"])])
+        # Too few documents to call a term common: it still matches.
+        few = {0: "茶叶 技术指导", 1: "杨梅 技术指导"}
+        self.assertEqual(len(engine.rank_texts(self.tokens, "指导", few)), 2)

@@ -29,6 +29,7 @@ from kechuang.talent.api import TalentProjectViewSet
 from kechuang.transfer.api import AchievementViewSet, ContractViewSet, DemandViewSet
 from kechuang.transfer.api_chains import ChainNodeViewSet, ChainViewSet, EventViewSet
 from kechuang.transfer.api_matching import MatchFeedbackViewSet, MatchViewSet
+from kechuang.workplan.api import PlanViewSet, TaskViewSet
 
 router = DefaultRouter()
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
@@ -63,6 +64,8 @@ router.register("service-requests", ServiceRequestViewSet, basename="service-req
 router.register("commissioners", CommissionerViewSet, basename="commissioner")
 router.register("service-logs", ServiceLogViewSet, basename="service-log")
 router.register("cadre-links", CadreLinkViewSet, basename="cadre-link")
+router.register("plans", PlanViewSet, basename="plan")
+router.register("tasks", TaskViewSet, basename="task")
 
 urlpatterns = [
     path("token/", TokenObtainView.as_view(), name="api-token"),

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "kechuang.liaison",
     "kechuang.projects",
     "kechuang.challenges",
+    "kechuang.workplan",
     "kechuang.reports",
     "kechuang.demo",
 ]

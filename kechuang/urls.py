@@ -21,6 +21,7 @@ urlpatterns = [
     path("liaison/", include("kechuang.liaison.urls")),
     path("projects/", include("kechuang.projects.urls")),
     path("challenges/", include("kechuang.challenges.urls")),
+    path("workplan/", include("kechuang.workplan.urls")),
     path("reports/", include("kechuang.reports.urls")),
     path("imports/", include("kechuang.core.import_urls")),
     path("jobs/", include("kechuang.core.job_urls")),

@@ -44,6 +44,7 @@ NAV_URL_NAMES = (
     "transfer:demand_list",
     "transfer:event_list",
     "transfer:match_pipeline",
+    "workplan:plan_list",
 )
 # Script prefix -> {key: url}. The URLs never change while the process runs, and reversing
 # some 25 of them on every page cost more than the rest of the layout.

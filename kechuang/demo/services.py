@@ -33,6 +33,7 @@ from kechuang.demo.reports import reports_load
 from kechuang.demo.support import support_load
 from kechuang.demo.talent import talent_load
 from kechuang.demo.transfer import transfer_load
+from kechuang.demo.workplan import workplan_load
 from kechuang.enterprises.choices import EnterpriseStatus
 from kechuang.enterprises.models import Enterprise
 from kechuang.enterprises.services import enterprise_create, enterprise_update
@@ -115,6 +116,7 @@ def demo_load(*, password: str = dataset.PASSWORD, force: bool = False) -> dict:
         projects = projects_load(admin, regions)
         challenges_load(admin, {u.username: u for u in users}, regions)
         commissioners = commissioners_load(admin)
+        workplan = workplan_load(admin)
         loans = loans_load(admin)
         reports_load(admin)
         support = support_load(admin)
@@ -130,6 +132,7 @@ def demo_load(*, password: str = dataset.PASSWORD, force: bool = False) -> dict:
         "talent": talent,
         "projects": projects,
         "commissioners": commissioners,
+        "workplan": workplan,
         "loans": loans,
         "support": support,
         "liaison": liaison,

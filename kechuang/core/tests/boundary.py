@@ -297,6 +297,8 @@ def build_outside(cast) -> list[models.Model]:
     made += _outside_requests(cast, county, township, firms)
     made += _outside_support(county, firms)
     made += _outside_liaison(cast, county, township, firms)
+    cadre = next(o for o in made if getattr(o, "username", "") == "staff_jiewai")
+    made += _outside_workplan(county, cadre)
     return made
 
 
@@ -381,6 +383,40 @@ def _outside_support(county, firms) -> list[models.Model]:
             )
         )
     return made
+
+
+def _outside_workplan(county, author) -> list[models.Model]:
+    """A plan of the other county with a task tree, a back-scheduled milestone and a progress
+    report (plans are read by the county's townships and viewers above, changed by its bureau)."""
+    from kechuang.workplan.models import Milestone, Plan, ProgressUpdate, Task
+
+    plan = _make(
+        Plan,
+        1,
+        region=county,
+        name=f"{TOKEN}工作计划",
+        kind="annual",
+        start_year=2023,
+        end_year=2023,
+    )
+    parent = _make(Task, 1, plan=plan, title=f"{TOKEN}计划攻坚战", deadline=D(2023, 12, 31))
+    task = _make(
+        Task, 2, plan=plan, parent=parent, title=f"{TOKEN}计划任务", deadline=D(2023, 12, 31)
+    )
+    task.owners.add(author)
+    milestone = _make(
+        Milestone, 1, task=task, name=f"{TOKEN}计划节点", weeks_before=2, due_on=D(2023, 12, 17)
+    )
+    update = _make(
+        ProgressUpdate,
+        1,
+        task=task,
+        reported_on=D(2023, 5, 1),
+        percent=30,
+        note=f"{TOKEN}计划进展",
+        author=author,
+    )
+    return [plan, parent, task, milestone, update]
 
 
 def _outside_reports(cast, county) -> list[models.Model]:

@@ -18,6 +18,7 @@ from kechuang.demo.tests.test_loans_demo import LoansDemoChecks
 from kechuang.demo.tests.test_projects_demo import ProjectsDemoChecks
 from kechuang.demo.tests.test_support_demo import SupportDemoChecks
 from kechuang.demo.tests.test_talent_demo import TalentDemoChecks
+from kechuang.demo.tests.test_workplan_demo import WorkplanDemoChecks
 from kechuang.eligibility import screening
 from kechuang.enterprises.models import Enterprise, PoolEntry, Tier
 from kechuang.enterprises.selectors import alerts
@@ -192,6 +193,7 @@ class DemoLoadTests(
     TalentDemoChecks,
     LoansDemoChecks,
     SupportDemoChecks,
+    WorkplanDemoChecks,
     TestCase,
 ):
     """One load for the class (it takes seconds): the ladder and indicator checks share it."""

@@ -119,7 +119,8 @@ class Figure:
     def is_amount(self) -> bool:
         return self.unit == AMOUNT_UNIT
 
-    def display(self, value: Value, grouping: bool = True) -> str:
+    def display(self, value: Value, grouping: bool = False) -> str:
+        """As the bureau writes a figure: 2119.85万元, 24家 (no thousands separators)."""
         return formatting.number(value, self.unit, self.places, grouping)
 
 

@@ -10,3 +10,8 @@ class WorkplanConfig(AppConfig):
         from kechuang.workplan.selectors import home_widgets
 
         return home_widgets(user)
+
+    def report_next_steps(self, region, period):
+        from kechuang.workplan.selectors import next_steps
+
+        return next_steps(region, period)

@@ -11,10 +11,10 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 
 from kechuang.core import clock, figures
-from kechuang.core.choices import Role
-from kechuang.core.models import User
+from kechuang.core.choices import RegionLevel, Role
+from kechuang.core.models import PREFIX_LENGTH, Region, User
 from kechuang.workplan import engine
-from kechuang.workplan.choices import STATUS_COLOURS, Status
+from kechuang.workplan.choices import STATUS_COLOURS, PlanKind, Status
 from kechuang.workplan.models import Milestone, Plan, ProgressUpdate, Task
 
 
@@ -249,3 +249,47 @@ def home_widgets(user: User) -> list[dict]:
             "url": url,
         },
     ]
+
+
+def next_steps(region: Region, period) -> list[str]:
+    """The report's 下一步工作计划 from the annual plans of the period's year of the region
+    (or of its county, for a township): one item per task under a top-level task, written
+    as "“1”一大突破：国家重点研发计划项目零突破（1项）"; done tasks are left out. Not limited
+    to a user: the report builder checks who may read the report."""
+    codes = {region.code, region.code[: PREFIX_LENGTH[RegionLevel.COUNTY]]}
+    plans = Plan.objects.filter(
+        region__code__in=codes,
+        kind=PlanKind.ANNUAL,
+        start_year__lte=period.year,
+        end_year__gte=period.year,
+    )
+    latest = ProgressUpdate.objects.filter(task=OuterRef("pk")).order_by("-reported_on", "-pk")
+    tasks = list(
+        Task.objects.filter(plan__in=plans).annotate(
+            latest_percent=Subquery(latest.values("percent")[:1])
+        )
+    )
+    rows = derive(tasks, clock.today())
+
+    def phrase(row: TaskRow) -> str:
+        task = row.task
+        return f"{task.title}（{task.target_text}）" if task.target_text else task.title
+
+    def open_leaves(row: TaskRow) -> list[TaskRow]:
+        if row.status == engine.DONE:
+            return []
+        if not row.children:
+            return [row]
+        return [leaf for child in row.children for leaf in open_leaves(child)]
+
+    items = []
+    for root in (row for row in rows if row.depth == 0):
+        for row in root.children or [root]:
+            leaves = open_leaves(row)
+            if not leaves:
+                continue
+            if leaves == [row]:
+                items.append(phrase(row) if row is root else f"{root.task.title}：{phrase(row)}")
+            else:
+                items.append(f"{row.task.title}：" + "；".join(phrase(leaf) for leaf in leaves))
+    return items

@@ -21,7 +21,7 @@ class LoansDemoChecks:
         )
         rows = {r["code"]: r for r in json.loads(out.getvalue())}
         self.assertEqual(Decimal(rows["loans.recommended"]["value"]), Decimal(24_000_000))
-        self.assertEqual(rows["loans.recommended"]["display"], "2,400.00万元")
+        self.assertEqual(rows["loans.recommended"]["display"], "2400.00万元")
         self.assertEqual(rows["loans.firms"]["value"], 6)
         self.assertEqual(rows["enterprises.plaques.delivered"]["value"], 18)
         # Granted ones are part of the six; nothing is counted before the year.

@@ -16,7 +16,7 @@ class SupportDemoChecks:
         self.assertEqual(PAID_TOTAL, Decimal("21198500.00"))
         paid = figures.value("support.funds.paid", "331121", "2023-06")
         self.assertEqual(paid, PAID_TOTAL)
-        self.assertEqual(figures.get("support.funds.paid").display(paid), "2,119.85万元")
+        self.assertEqual(figures.get("support.funds.paid").display(paid), "2119.85万元")
         self.assertGreater(figures.value("support.funds.firms_paid", "331121", "2023-06"), 0)
 
     def test_open_applications_and_unclaimed_entitlements_remain(self):

@@ -30,7 +30,7 @@ class SupportFiguresTest(SupportTestCase):
         self.assertEqual(value("support.funds.firms_paid", "331121", "2023-07"), 2)
         self.assertEqual(value("support.funds.firms_paid", "331121101", "2023-06"), 1)
         self.assertEqual(
-            figures.get("support.funds.paid").display(Decimal(21198500)), "2,119.85万元"
+            figures.get("support.funds.paid").display(Decimal(21198500)), "2119.85万元"
         )
 
     def test_the_source_page_lists_exactly_the_disbursements_counted(self):

@@ -119,9 +119,9 @@ class Figure:
     def is_amount(self) -> bool:
         return self.unit == AMOUNT_UNIT
 
-    def display(self, value: Value, grouping: bool = False) -> str:
-        """As the bureau writes a figure: 2119.85万元, 24家 (no thousands separators)."""
-        return formatting.number(value, self.unit, self.places, grouping)
+    def display(self, value: Value) -> str:
+        """As the bureau writes a figure (core/formatting.number): 2119.85万元, 24家."""
+        return formatting.number(value, self.unit, self.places)
 
 
 @dataclass(frozen=True)

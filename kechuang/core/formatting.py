@@ -7,26 +7,9 @@ HUNDRED_MILLION = Decimal(100_000_000)
 TWO_PLACES = Decimal("0.01")
 
 
-def yuan_to_wan(amount: Decimal | None, grouping: bool = True) -> str:
-    """Yuan as 万元 with two decimals, the bureau's precision."""
-    if amount is None:
-        return "—"
-    wan = (Decimal(amount) / TEN_THOUSAND).quantize(TWO_PLACES, ROUND_HALF_UP)
-    return f"{wan:,}万元" if grouping else f"{wan}万元"
-
-
-def yuan_to_yi(amount: Decimal | None, grouping: bool = True) -> str:
-    """Yuan as 亿元 with two decimals."""
-    if amount is None:
-        return "—"
-    yi = (Decimal(amount) / HUNDRED_MILLION).quantize(TWO_PLACES, ROUND_HALF_UP)
-    return f"{yi:,}亿元" if grouping else f"{yi}亿元"
-
-
 def percent(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    return f"{Decimal(value).quantize(TWO_PLACES, ROUND_HALF_UP)}%"
+    """A computed percentage: two decimals, rounded half up (see `ratio` for published ones)."""
+    return ratio(value)
 
 
 def mask_phone(phone: str) -> str:
@@ -45,17 +28,18 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * (len(name) - 1)
 
 
-def amount(value: Decimal | None, grouping: bool = True) -> str:
-    """Yuan as the bureau writes an amount: from 1亿元 up in 亿元, below in 万元. Pages group
-    thousands (1,234.56万元); the report writes them as the bureau's text does
-    (`grouping=False`: 2119.85万元)."""
+def amount(value: Decimal | None) -> str:
+    """Yuan as the bureau writes an amount, on every page, in the CLI and in the report:
+    from 1亿元 up in 亿元, below in 万元, two decimals rounded half up, no thousands
+    separators (2119.85万元, 1.08亿元; a firm's 60亿元 revenue is 60.00亿元)."""
     if value is None:
         return "—"
     wan = (Decimal(value) / TEN_THOUSAND).quantize(TWO_PLACES, ROUND_HALF_UP)
-    # Decided on the rounded 万元, so 99,999,999 reads 1.00亿元, not 10,000.00万元.
+    # Decided on the rounded 万元, so 99,999,999 reads 1.00亿元, not 10000.00万元.
     if abs(wan) >= TEN_THOUSAND:
-        return yuan_to_yi(value, grouping)
-    return yuan_to_wan(value, grouping)
+        yi = (Decimal(value) / HUNDRED_MILLION).quantize(TWO_PLACES, ROUND_HALF_UP)
+        return f"{yi}亿元"
+    return f"{wan}万元"
 
 
 def count(value: int | None, word: str) -> str:
@@ -81,13 +65,11 @@ def ratio(value: Decimal | None, places: int | None = 2) -> str:
     return f"{value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)}%"
 
 
-def number(
-    value: Decimal | int | None, unit: str, places: int | None = 2, grouping: bool = True
-) -> str:
+def number(value: Decimal | int | None, unit: str, places: int | None = 2) -> str:
     """The one rule for writing a figure, by its unit: 元 an amount (万元 / 亿元), % a
     percentage (`places` as in `ratio`), anything else a count with that measure word."""
     if unit == "元":
-        return amount(value, grouping)
+        return amount(value)
     if unit == PERCENT:
         return ratio(value, places)
     return count(value, unit)

@@ -182,7 +182,7 @@ class _Figures:
             figure = figures.get(code)
         except FigureError:
             return FigureUse(code, code, period, None, MISSING, "", registered=False)
-        display = MISSING if value is None else figure.display(value, grouping=False)
+        display = MISSING if value is None else figure.display(value)
 
         def previous() -> str | None:
             # As the previous report wrote it: for an indicator written for its latest month
@@ -191,7 +191,7 @@ class _Figures:
             if period != self.period:
                 earlier = _latest_with_data(code, earlier, self)
             found = self.value(code, earlier)
-            return None if found is None else figure.display(found, grouping=False)
+            return None if found is None else figure.display(found)
 
         return FigureUse(
             code,

@@ -32,7 +32,7 @@ class PeriodTest(SimpleTestCase):
 
     def test_amounts_read_in_yi_from_one_hundred_million_and_in_wan_below(self):
         self.assertEqual(formatting.amount(Decimal("108000000")), "1.08亿元")
-        self.assertEqual(formatting.amount(Decimal("99999949")), "9,999.99万元")
+        self.assertEqual(formatting.amount(Decimal("99999949")), "9999.99万元")
         self.assertEqual(formatting.amount(Decimal("99999999")), "1.00亿元")
         self.assertEqual(formatting.amount(None), "—")
         self.assertEqual(formatting.count(24, "家"), "24家")
@@ -186,9 +186,12 @@ class FiguresApiTest(CastTestCase):
 class NumberRuleTest(SimpleTestCase):
     def test_amounts_counts_and_percentages_by_one_rule(self):
         number = formatting.number
-        self.assertEqual(number(Decimal("21198500"), "元", grouping=False), "2119.85万元")
-        self.assertEqual(number(Decimal("21198500"), "元"), "2,119.85万元")
-        self.assertEqual(number(Decimal("6000000000"), "元", grouping=False), "60.00亿元")
+        self.assertEqual(number(Decimal("21198500"), "元"), "2119.85万元")
+        self.assertEqual(number(Decimal("6000000000"), "元"), "60.00亿元")
+        self.assertEqual(number(Decimal("108000000"), "元"), "1.08亿元")
+        self.assertEqual(number(Decimal("99999949"), "元"), "9999.99万元")
+        self.assertEqual(number(Decimal("99999950"), "元"), "1.00亿元")
+        self.assertEqual(number(Decimal("0.005"), "元"), "0.00万元")
         self.assertEqual(number(24, "家"), "24家")
         self.assertEqual(number(34, "项"), "34项")
         self.assertEqual(number(None, "项"), "—")

@@ -6,7 +6,14 @@ from django.db.models import Q
 from kechuang.core import figures
 from kechuang.core.figures import ByRegion, Figure, Period
 from kechuang.core.models import Region
-from kechuang.enterprises.models import PlaqueDelivery, PoolEntry, Qualification, Tier, Visit
+from kechuang.enterprises.models import (
+    Enterprise,
+    PlaqueDelivery,
+    PoolEntry,
+    Qualification,
+    Tier,
+    Visit,
+)
 from kechuang.enterprises.selectors.qualifications import HNTE, TSME, issued_by_q, issued_in_q
 
 TOWNSHIP_CODE = "enterprise__township__code"
@@ -112,6 +119,24 @@ figures.register(
         ),
         _delivered_page,
         "当年送达企业、截至期末的资质牌匾（送牌匾进企业）",
+    )
+)
+figures.register(
+    Figure.by_region(
+        "enterprises.plaques.firms",
+        "获发牌匾的企业",
+        "家",
+        ByRegion(
+            Enterprise,
+            lambda p: Q(
+                pk__in=PlaqueDelivery.objects.filter(
+                    delivered_on__gte=p.start, delivered_on__lte=p.end
+                ).values("qualification__enterprise")
+            ),
+            "township__code",
+        ),
+        _delivered_page,
+        "当年送达牌匾、截至期末的企业（一家企业只计一次；种子报告“为18家……企业发放牌匾”）",
     )
 )
 

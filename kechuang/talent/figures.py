@@ -45,3 +45,26 @@ for stage, stage_label in Stage.choices:
                 "（按承接企业所在乡镇，不论此后阶段）",
             )
         )
+
+
+def _intent_unsigned(period: Period) -> Q:
+    return Q(intended_on__gte=period.start, intended_on__lte=period.end) & (
+        Q(signed_on__isnull=True) | Q(signed_on__gt=period.end)
+    )
+
+
+figures.register(
+    Figure.by_region(
+        "talent.projects.intent_unsigned",
+        "签订意向协议、尚未签约的人才项目",
+        "项",
+        ByRegion(TalentProject, _intent_unsigned, "region__code"),
+        lambda region, period: figures.page(
+            "talent:project_list",
+            intent=str(period),
+            unsigned_at=str(period),
+            region=region.code,
+        ),
+        "当年签订意向协议、截至期末尚未签约的人才项目（种子报告“签订绿谷精英创业项目意向协议3项”）",
+    )
+)

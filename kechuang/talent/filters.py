@@ -44,6 +44,11 @@ class TalentProjectFilter(django_filters.FilterSet):
     landed = _period_filter("落地期间")
     evaluated = _period_filter("评估期间")
     dropped = _period_filter("终止期间")
+    unsigned_at = django_filters.CharFilter(
+        label="期末未签约",
+        method="not_signed_by",
+        widget=forms.TextInput({"placeholder": "如 2023-06"}),
+    )
     region = RegionCodeFilter(field_name="region")
     township = django_filters.ModelChoiceFilter(
         label="乡镇（街道）",
@@ -72,6 +77,16 @@ class TalentProjectFilter(django_filters.FilterSet):
             | Q(title__icontains=value)
             | Q(host_enterprise__name__icontains=value)
         )
+
+    def not_signed_by(self, queryset, name, value):
+        """Projects not signed by the end of the period (signed later, or not yet)."""
+        if not value.strip():
+            return queryset
+        try:
+            _, end = period_bounds(value)
+        except ValueError:
+            return queryset.none()
+        return queryset.filter(Q(signed_on__isnull=True) | Q(signed_on__gt=end))
 
     def in_period(self, queryset, name, value):
         if not value.strip():

@@ -41,8 +41,17 @@ class TalentFiguresTest(CastTestCase):
         self.assertEqual(value("talent.projects.intent", "331121", "2023-12"), 4)
         self.assertEqual(value("talent.projects.evaluated", "331121", "2023-12"), 0)
 
+    def test_intents_not_signed_by_the_end_of_the_period(self):
+        value = figures.value
+        # Signed on 06-30 is signed by the end of June; signed on 07-01 is not.
+        self.assertEqual(value("talent.projects.intent_unsigned", "331121", "2023-06"), 2)
+        self.assertEqual(value("talent.projects.intent_unsigned", "331121", "2023-07"), 1)
+        self.assertEqual(value("talent.projects.intent_unsigned", "331121", "2023-05"), 3)
+        self.assertEqual(value("talent.projects.intent_unsigned", "331121", "2023-03"), 2)
+
     def test_each_source_page_lists_exactly_the_projects_counted(self):
         for code in (
+            "talent.projects.intent_unsigned",
             "talent.projects.signed",
             "talent.projects.signed.C",
             "talent.projects.intent",

@@ -7,11 +7,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kechuang.core import concurrency, excel, workflow
+from kechuang.core.forms import add_service_errors
 from kechuang.core.htmx import page_or_fragment
 from kechuang.core.scoping import get_editable_or_403, get_visible_or_404
 from kechuang.loans import selectors, services
 from kechuang.loans.filters import LoanFilter
-from kechuang.loans.forms import BANK_LIST, LoanForm, add_service_errors
+from kechuang.loans.forms import BANK_LIST, LoanForm
 from kechuang.loans.models import LoanRecommendation
 
 PAGE_SIZE = 30

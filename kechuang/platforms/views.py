@@ -7,11 +7,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kechuang.core import clock, concurrency, workflow
+from kechuang.core.forms import add_service_errors
 from kechuang.core.htmx import page_or_fragment
 from kechuang.core.scoping import get_editable_or_403, get_visible_or_404
 from kechuang.platforms import criteria, selectors, services, sheets
 from kechuang.platforms.filters import PlatformFilter
-from kechuang.platforms.forms import EvaluationForm, PlatformForm, add_service_errors
+from kechuang.platforms.forms import EvaluationForm, PlatformForm
 from kechuang.platforms.models import Platform, PlatformEvaluation
 
 PAGE_SIZE = 30

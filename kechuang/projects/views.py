@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from kechuang.core import clock, concurrency, workflow
 from kechuang.core.excel import safe_cell
 from kechuang.core.formatting import TEN_THOUSAND
+from kechuang.core.forms import add_service_errors
 from kechuang.core.htmx import page_or_fragment
 from kechuang.core.import_views import XLSX
 from kechuang.core.scoping import get_editable_or_403, get_visible_or_404, is_bureau
@@ -46,15 +47,6 @@ def _query(request) -> str:
 
 def _editable(model, user, pk) -> bool:
     return model.objects.editable_by(user).filter(pk=pk).exists()
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """A service's errors on the form: on their field when the form shows it, else on top."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _xlsx(title: str, columns, rows) -> HttpResponse:
@@ -119,7 +111,7 @@ def program_create(request):
         try:
             program = services.program_save(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已登记科技计划“{program.name}”")
             return redirect(program)
@@ -138,7 +130,7 @@ def program_edit(request, pk: int):
             with concurrency.unchanged_since(program, form.version):
                 services.program_save(actor=request.user, program=program, **changed)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "科技计划已保存")
             return redirect(program)
@@ -178,7 +170,7 @@ def call_create(request, pk: int):
         try:
             call = services.call_save(actor=request.user, program=program, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已登记申报批次“{call.title}”")
             return redirect(call)
@@ -199,7 +191,7 @@ def call_edit(request, pk: int):
             with concurrency.unchanged_since(call, form.version):
                 services.call_save(actor=request.user, call=call, **changed)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "申报批次已保存")
             return redirect(call)
@@ -307,7 +299,7 @@ def project_create(request):
         try:
             project = services.project_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已登记项目“{project.title}”")
             return redirect(project)
@@ -325,7 +317,7 @@ def project_edit(request, pk: int):
             with concurrency.unchanged_since(project, form.version):
                 services.project_update(actor=request.user, project=project, **changed)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "项目已保存")
             return redirect(project)

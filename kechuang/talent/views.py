@@ -7,11 +7,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kechuang.core import concurrency, workflow
+from kechuang.core.forms import add_service_errors
 from kechuang.core.htmx import page_or_fragment
 from kechuang.core.scoping import get_editable_or_403, get_visible_or_404
 from kechuang.talent import selectors, services
 from kechuang.talent.filters import TalentProjectFilter
-from kechuang.talent.forms import PaymentForm, ProgramForm, ProjectForm, add_service_errors
+from kechuang.talent.forms import PaymentForm, ProgramForm, ProjectForm
 from kechuang.talent.models import TalentProgram, TalentProject
 
 PAGE_SIZE = 30

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kechuang.core import clock, concurrency
+from kechuang.core.forms import add_service_errors
 from kechuang.core.scoping import get_editable_or_403, get_visible_or_404
 from kechuang.workplan import engine, selectors, services
 from kechuang.workplan.choices import STATUS_COLOURS, Status
@@ -14,7 +15,6 @@ from kechuang.workplan.forms import (
     PlanForm,
     ProgressForm,
     TaskForm,
-    add_service_errors,
 )
 from kechuang.workplan.models import Milestone, Plan, Task
 

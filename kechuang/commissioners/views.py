@@ -1,5 +1,7 @@
 """Commissioner pages: thin wrappers over the filters, selectors and services."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -18,8 +20,8 @@ from kechuang.commissioners.forms import (
     RequestForm,
 )
 from kechuang.commissioners.models import Commissioner, ServiceLog, ServiceRequest
-from kechuang.core import clock, concurrency, workflow
-from kechuang.core.forms import add_service_errors
+from kechuang.core import clock, workflow
+from kechuang.core.forms import add_service_errors, save_changes
 from kechuang.core.htmx import page_or_fragment
 from kechuang.core.scoping import get_editable_or_403, get_visible_or_404
 
@@ -148,15 +150,9 @@ def log_edit(request, pk: int):
     the bureau."""
     log = get_editable_or_403(ServiceLog, request.user, pk=pk)
     form = LogForm(request.POST or None, instance=log, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
-            with concurrency.unchanged_since(log, form.version):
-                services.log_update(actor=request.user, log=log, **changed)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return redirect("commissioners:log_detail", pk=log.pk)
+    save = partial(services.log_update, actor=request.user, log=log)
+    if request.method == "POST" and form.is_valid() and save_changes(form, log, save):
+        return redirect("commissioners:log_detail", pk=log.pk)
     return render(
         request, "commissioners/log_edit.html", {"form": form, "log": log, "creating": False}
     )
@@ -209,17 +205,9 @@ def commissioner_edit(request, pk: int):
     """The county's bureau: change a commissioner's record."""
     commissioner = get_editable_or_403(Commissioner, request.user, pk=pk)
     form = CommissionerForm(request.POST or None, instance=commissioner, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
-            with concurrency.unchanged_since(commissioner, form.version):
-                services.commissioner_update(
-                    actor=request.user, commissioner=commissioner, **changed
-                )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return redirect(commissioner)
+    save = partial(services.commissioner_update, actor=request.user, commissioner=commissioner)
+    if request.method == "POST" and form.is_valid() and save_changes(form, commissioner, save):
+        return redirect(commissioner)
     return render(
         request,
         "commissioners/commissioner_edit.html",

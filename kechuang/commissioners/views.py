@@ -1,5 +1,7 @@
 """Commissioner pages: thin wrappers over the filters, selectors and services."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -18,7 +20,8 @@ from kechuang.commissioners.forms import (
     RequestForm,
 )
 from kechuang.commissioners.models import Commissioner, ServiceLog, ServiceRequest
-from kechuang.core import clock, concurrency, workflow
+from kechuang.core import clock, workflow
+from kechuang.core.forms import add_service_errors, save_changes
 from kechuang.core.htmx import page_or_fragment
 from kechuang.core.scoping import get_editable_or_403, get_visible_or_404
 
@@ -112,7 +115,7 @@ def log_create(request):
                 actor=request.user, commissioner=commissioner, service_request=served, **data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("commissioners:log_detail", pk=log.pk)
     return render(
@@ -147,26 +150,12 @@ def log_edit(request, pk: int):
     the bureau."""
     log = get_editable_or_403(ServiceLog, request.user, pk=pk)
     form = LogForm(request.POST or None, instance=log, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
-            with concurrency.unchanged_since(log, form.version):
-                services.log_update(actor=request.user, log=log, **changed)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            return redirect("commissioners:log_detail", pk=log.pk)
+    save = partial(services.log_update, actor=request.user, log=log)
+    if request.method == "POST" and form.is_valid() and save_changes(form, log, save):
+        return redirect("commissioners:log_detail", pk=log.pk)
     return render(
         request, "commissioners/log_edit.html", {"form": form, "log": log, "creating": False}
     )
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def coverage(request):
@@ -206,7 +195,7 @@ def commissioner_create(request):
         try:
             commissioner = services.commissioner_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect(commissioner)
     return render(request, "commissioners/commissioner_edit.html", {"form": form})
@@ -216,17 +205,9 @@ def commissioner_edit(request, pk: int):
     """The county's bureau: change a commissioner's record."""
     commissioner = get_editable_or_403(Commissioner, request.user, pk=pk)
     form = CommissionerForm(request.POST or None, instance=commissioner, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
-            with concurrency.unchanged_since(commissioner, form.version):
-                services.commissioner_update(
-                    actor=request.user, commissioner=commissioner, **changed
-                )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            return redirect(commissioner)
+    save = partial(services.commissioner_update, actor=request.user, commissioner=commissioner)
+    if request.method == "POST" and form.is_valid() and save_changes(form, commissioner, save):
+        return redirect(commissioner)
     return render(
         request,
         "commissioners/commissioner_edit.html",
@@ -246,7 +227,7 @@ def assignment_create(request, pk: int):
                 actor=request.user, commissioner=commissioner, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect(commissioner)
     return render(
@@ -276,7 +257,7 @@ def evaluation_create(request, pk: int):
                 note=data["note"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect(commissioner)
     return render(
@@ -322,7 +303,7 @@ def request_create(request):
         try:
             created = services.request_create(actor=request.user, **data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已登记服务需求“{created.title}”")
             return redirect(created)
@@ -382,7 +363,7 @@ def request_assign(request, pk: int):
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已分派给{form.cleaned_data['commissioner'].name}")
             return redirect(record)

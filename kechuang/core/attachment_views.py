@@ -16,7 +16,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_POST
 
 from kechuang.core import attachments
-from kechuang.core.forms import AttachmentForm
+from kechuang.core.forms import AttachmentForm, add_service_errors
 from kechuang.core.htmx import is_htmx
 from kechuang.core.models import Attachment
 from kechuang.core.scoping import get_editable_or_403, get_visible_or_404
@@ -115,15 +115,8 @@ def _upload(request, record) -> AttachmentForm:
                 kind=form.cleaned_data["kind"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
     return form
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """The service's errors on the form: under their field when the form has it."""
-    found = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for field, errors in found.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _declared_length(request) -> int:

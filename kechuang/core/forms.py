@@ -1,10 +1,14 @@
 """Forms of the core app."""
 
+from collections.abc import Callable
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.db import models
 
-from kechuang.core import attachments, services
+from kechuang.core import attachments, concurrency, services
 from kechuang.core.models import AuditEvent
 from kechuang.core.text import normalize_data
 
@@ -26,6 +30,30 @@ class StyledFormMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """A service's ValidationError on the form: under the field it names when the form has
+    that field, otherwise above the form (the message still names the field)."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, errors in exc.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def save_changes(form: forms.BaseForm, instance: models.Model, save: Callable[..., object]) -> bool:
+    """Saves the fields a valid edit form changed: `save(**changed)` runs only while
+    `instance` is still at the version the form was opened with (the row locked). A
+    ValidationError, a stale version among them, goes onto the form. True when saved."""
+    changed = {name: form.cleaned_data[name] for name in form.changed_data}
+    try:
+        with concurrency.unchanged_since(instance, form.version):
+            save(**changed)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return False
+    return True
 
 
 class LoginForm(AuthenticationForm):

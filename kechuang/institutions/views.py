@@ -1,10 +1,12 @@
 """Institution pages: thin wrappers over the filters, selectors and services."""
 
+from functools import partial
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
-from kechuang.core import concurrency
+from kechuang.core.forms import save_changes
 from kechuang.core.htmx import page_or_fragment
 from kechuang.core.scoping import (
     can_see_contacts,
@@ -76,15 +78,9 @@ def institution_edit(request, pk: int):
     """Whoever may change the institution: edit its record."""
     institution = get_editable_or_403(Institution, request.user, pk=pk)
     form = InstitutionForm(request.POST or None, instance=institution, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
-            with concurrency.unchanged_since(institution, form.version):
-                services.institution_update(actor=request.user, institution=institution, **changed)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            return redirect("institutions:institution_detail", pk=institution.pk)
+    save = partial(services.institution_update, actor=request.user, institution=institution)
+    if request.method == "POST" and form.is_valid() and save_changes(form, institution, save):
+        return redirect("institutions:institution_detail", pk=institution.pk)
     return render(
         request,
         "institutions/institution_edit.html",

@@ -13,15 +13,6 @@ DATE = {"type": "date"}
 BANK_LIST = "loan-banks"
 
 
-def add_service_errors(form: forms.Form, exc) -> None:
-    """A service's ValidationError under the field it names, or above the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
 class LoanForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     enterprise = EnterpriseLookupField(label="企业（统一社会信用代码或全称）")
 

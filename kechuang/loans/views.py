@@ -1,17 +1,20 @@
 """Loan recommendation pages: thin wrappers over the filters, selectors and services."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from kechuang.core import concurrency, excel, workflow
+from kechuang.core import excel, workflow
+from kechuang.core.forms import add_service_errors, save_changes
 from kechuang.core.htmx import page_or_fragment
 from kechuang.core.scoping import get_editable_or_403, get_visible_or_404
 from kechuang.loans import selectors, services
 from kechuang.loans.filters import LoanFilter
-from kechuang.loans.forms import BANK_LIST, LoanForm, add_service_errors
+from kechuang.loans.forms import BANK_LIST, LoanForm
 from kechuang.loans.models import LoanRecommendation
 
 PAGE_SIZE = 30
@@ -87,16 +90,10 @@ def loan_edit(request, pk: int):
         raise PermissionDenied("无权修改科技贷款推荐")
     loan = get_editable_or_403(LoanRecommendation, request.user, pk=pk)
     form = LoanForm(request.POST or None, instance=loan, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
-            with concurrency.unchanged_since(loan, form.version):
-                services.loan_update(actor=request.user, loan=loan, **changed)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "科技贷款推荐已保存")
-            return redirect("loans:loan_detail", pk=loan.pk)
+    save = partial(services.loan_update, actor=request.user, loan=loan)
+    if request.method == "POST" and form.is_valid() and save_changes(form, loan, save):
+        messages.success(request, "科技贷款推荐已保存")
+        return redirect("loans:loan_detail", pk=loan.pk)
     return render(
         request, "loans/loan_edit.html", _form_context(request, form, loan=loan, creating=False)
     )

@@ -96,16 +96,3 @@ class EvaluationForm(StyledFormMixin, forms.Form):
             "evaluator": data["evaluator"],
             "note": data["note"],
         }
-
-
-def add_service_errors(form: forms.Form, exc) -> None:
-    """A service's ValidationError on the form: under the field it names when the form has
-    that field, otherwise above the form (still naming the field in its message)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.message_dict.items():
-        if name in form.fields:
-            form.add_error(name, errors)
-        else:
-            form.add_error(None, errors)

@@ -1,17 +1,20 @@
 """Platform pages: thin wrappers over the filters, selectors and services."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from kechuang.core import clock, concurrency, workflow
+from kechuang.core import clock, workflow
+from kechuang.core.forms import add_service_errors, save_changes
 from kechuang.core.htmx import page_or_fragment
 from kechuang.core.scoping import get_editable_or_403, get_visible_or_404
 from kechuang.platforms import criteria, selectors, services, sheets
 from kechuang.platforms.filters import PlatformFilter
-from kechuang.platforms.forms import EvaluationForm, PlatformForm, add_service_errors
+from kechuang.platforms.forms import EvaluationForm, PlatformForm
 from kechuang.platforms.models import Platform, PlatformEvaluation
 
 PAGE_SIZE = 30
@@ -92,16 +95,10 @@ def platform_edit(request, pk: int):
     """Whoever may change the platform: edit its record (a host's user: application data)."""
     platform = get_editable_or_403(Platform, request.user, pk=pk)
     form = PlatformForm(request.POST or None, instance=platform, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
-            with concurrency.unchanged_since(platform, form.version):
-                services.platform_update(actor=request.user, platform=platform, **changed)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "平台已保存")
-            return redirect("platforms:platform_detail", pk=platform.pk)
+    save = partial(services.platform_update, actor=request.user, platform=platform)
+    if request.method == "POST" and form.is_valid() and save_changes(form, platform, save):
+        messages.success(request, "平台已保存")
+        return redirect("platforms:platform_detail", pk=platform.pk)
     return render(
         request,
         "platforms/platform_edit.html",

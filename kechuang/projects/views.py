@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from functools import partial
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -16,9 +17,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
-from kechuang.core import clock, concurrency, workflow
+from kechuang.core import clock, workflow
 from kechuang.core.excel import safe_cell
 from kechuang.core.formatting import TEN_THOUSAND
+from kechuang.core.forms import add_service_errors, save_changes
 from kechuang.core.htmx import page_or_fragment
 from kechuang.core.import_views import XLSX
 from kechuang.core.scoping import get_editable_or_403, get_visible_or_404, is_bureau
@@ -46,15 +48,6 @@ def _query(request) -> str:
 
 def _editable(model, user, pk) -> bool:
     return model.objects.editable_by(user).filter(pk=pk).exists()
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """A service's errors on the form: on their field when the form shows it, else on top."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _xlsx(title: str, columns, rows) -> HttpResponse:
@@ -119,7 +112,7 @@ def program_create(request):
         try:
             program = services.program_save(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已登记科技计划“{program.name}”")
             return redirect(program)
@@ -132,16 +125,10 @@ def program_edit(request, pk: int):
     if not services.may_manage_programs(request.user):
         raise PermissionDenied("只有局领导和科室工作人员可以管理科技计划")
     form = ProgramForm(request.POST or None, instance=program, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
-            with concurrency.unchanged_since(program, form.version):
-                services.program_save(actor=request.user, program=program, **changed)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, "科技计划已保存")
-            return redirect(program)
+    save = partial(services.program_save, actor=request.user, program=program)
+    if request.method == "POST" and form.is_valid() and save_changes(form, program, save):
+        messages.success(request, "科技计划已保存")
+        return redirect(program)
     return render(request, "projects/program_edit.html", {"form": form, "program": program})
 
 
@@ -178,7 +165,7 @@ def call_create(request, pk: int):
         try:
             call = services.call_save(actor=request.user, program=program, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已登记申报批次“{call.title}”")
             return redirect(call)
@@ -193,16 +180,10 @@ def call_edit(request, pk: int):
     if not services.may_manage_programs(request.user):
         raise PermissionDenied("只有局领导和科室工作人员可以管理申报批次")
     form = CallForm(request.POST or None, instance=call)
-    if request.method == "POST" and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
-            with concurrency.unchanged_since(call, form.version):
-                services.call_save(actor=request.user, call=call, **changed)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, "申报批次已保存")
-            return redirect(call)
+    save = partial(services.call_save, actor=request.user, call=call)
+    if request.method == "POST" and form.is_valid() and save_changes(form, call, save):
+        messages.success(request, "申报批次已保存")
+        return redirect(call)
     return render(
         request,
         "projects/call_edit.html",
@@ -307,7 +288,7 @@ def project_create(request):
         try:
             project = services.project_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已登记项目“{project.title}”")
             return redirect(project)
@@ -319,16 +300,10 @@ def project_edit(request, pk: int):
     any stage): edit it."""
     project = get_editable_or_403(Project, request.user, pk=pk)
     form = ProjectForm(request.POST or None, instance=project, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
-            with concurrency.unchanged_since(project, form.version):
-                services.project_update(actor=request.user, project=project, **changed)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, "项目已保存")
-            return redirect(project)
+    save = partial(services.project_update, actor=request.user, project=project)
+    if request.method == "POST" and form.is_valid() and save_changes(form, project, save):
+        messages.success(request, "项目已保存")
+        return redirect(project)
     return render(request, "projects/project_edit.html", {"form": form, "project": project})
 
 

@@ -13,15 +13,6 @@ from kechuang.support.services import may_manage
 DATE = {"type": "date"}
 
 
-def add_service_errors(form: forms.Form, exc) -> None:
-    """A service's ValidationError under the field it names, or above the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
 class DisbursementForm(StyledFormMixin, forms.Form):
     enterprise = EnterpriseLookupField(label="企业（统一社会信用代码或全称）")
     clause = forms.ModelChoiceField(label="兑现条款", queryset=Clause.objects.none())

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kechuang.core import workflow
+from kechuang.core.forms import add_service_errors
 from kechuang.core.htmx import page_or_fragment
 from kechuang.core.scoping import get_visible_or_404
 from kechuang.support import selectors, services
@@ -16,7 +17,6 @@ from kechuang.support.filters import DisbursementFilter
 from kechuang.support.forms import (
     DisbursementForm,
     TotalsForm,
-    add_service_errors,
     entitlement_search,
 )
 from kechuang.support.models import Disbursement, Policy

@@ -13,15 +13,6 @@ from kechuang.talent.services import BUREAU_FIELDS, PROGRAM_FIELDS, fields_for
 DATE = {"type": "date"}
 
 
-def add_service_errors(form: forms.Form, exc) -> None:
-    """A service's ValidationError under the field it names, or above the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
 class ProgramForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = TalentProgram

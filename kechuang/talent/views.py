@@ -1,5 +1,7 @@
 """Talent pages: thin wrappers over the filters, selectors and services."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -7,11 +9,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kechuang.core import concurrency, workflow
+from kechuang.core.forms import add_service_errors, save_changes
 from kechuang.core.htmx import page_or_fragment
 from kechuang.core.scoping import get_editable_or_403, get_visible_or_404
 from kechuang.talent import selectors, services
 from kechuang.talent.filters import TalentProjectFilter
-from kechuang.talent.forms import PaymentForm, ProgramForm, ProjectForm, add_service_errors
+from kechuang.talent.forms import PaymentForm, ProgramForm, ProjectForm
 from kechuang.talent.models import TalentProgram, TalentProject
 
 PAGE_SIZE = 30
@@ -80,16 +83,10 @@ def project_edit(request, pk: int):
         raise PermissionDenied("无权修改人才项目")
     project = get_editable_or_403(TalentProject, request.user, pk=pk)
     form = ProjectForm(request.POST or None, instance=project, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
-            with concurrency.unchanged_since(project, form.version):
-                services.project_update(actor=request.user, project=project, **changed)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "人才项目已保存")
-            return redirect("talent:project_detail", pk=project.pk)
+    save = partial(services.project_update, actor=request.user, project=project)
+    if request.method == "POST" and form.is_valid() and save_changes(form, project, save):
+        messages.success(request, "人才项目已保存")
+        return redirect("talent:project_detail", pk=project.pk)
     return render(
         request, "talent/project_edit.html", {"form": form, "project": project, "creating": False}
     )

@@ -13,15 +13,6 @@ from kechuang.workplan.services import MILESTONE_FIELDS, PLAN_FIELDS, TASK_FIELD
 DATE = {"type": "date"}
 
 
-def add_service_errors(form: forms.Form, exc) -> None:
-    """A service's ValidationError under the field it names, or above the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
 def figure_choices() -> list[tuple[str, str]]:
     return [("", "（不关联）")] + [(f.code, f"{f.name}（{f.code}）") for f in figures.all_figures()]
 

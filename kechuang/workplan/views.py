@@ -1,11 +1,14 @@
 """Work plan pages: thin wrappers over the selectors and services."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kechuang.core import clock, concurrency
+from kechuang.core.forms import add_service_errors, save_changes
 from kechuang.core.scoping import get_editable_or_403, get_visible_or_404
 from kechuang.workplan import engine, selectors, services
 from kechuang.workplan.choices import STATUS_COLOURS, Status
@@ -14,7 +17,6 @@ from kechuang.workplan.forms import (
     PlanForm,
     ProgressForm,
     TaskForm,
-    add_service_errors,
 )
 from kechuang.workplan.models import Milestone, Plan, Task
 
@@ -181,16 +183,10 @@ def milestone_edit(request, pk: int):
     _require_manager(request.user)
     milestone = get_editable_or_403(Milestone, request.user, pk=pk)
     form = MilestoneForm(request.POST or None, instance=milestone, task=milestone.task)
-    if request.method == "POST" and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
-            with concurrency.unchanged_since(milestone, form.version):
-                services.milestone_save(request.user, milestone, **changed)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "节点已保存")
-            return redirect(milestone.task)
+    save = partial(services.milestone_save, request.user, milestone)
+    if request.method == "POST" and form.is_valid() and save_changes(form, milestone, save):
+        messages.success(request, "节点已保存")
+        return redirect(milestone.task)
     return render(request, "workplan/milestone_edit.html", {"form": form, "milestone": milestone})
 
 

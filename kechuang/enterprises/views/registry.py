@@ -1,11 +1,14 @@
 """Enterprise pages: thin wrappers over the filters, selectors and services."""
 
+from functools import partial
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
-from kechuang.core import concurrency, excel
+from kechuang.core import excel
 from kechuang.core.choices import Role
+from kechuang.core.forms import save_changes
 from kechuang.core.htmx import page_or_fragment
 from kechuang.core.scoping import (
     can_see_contacts,
@@ -83,15 +86,9 @@ def enterprise_edit(request, pk: int):
     """Whoever may change the firm: edit its record."""
     enterprise = get_editable_or_403(Enterprise, request.user, pk=pk)
     form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
-            with concurrency.unchanged_since(enterprise, form.version):
-                services.enterprise_update(actor=request.user, enterprise=enterprise, **changed)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            return redirect("enterprises:enterprise_detail", pk=enterprise.pk)
+    save = partial(services.enterprise_update, actor=request.user, enterprise=enterprise)
+    if request.method == "POST" and form.is_valid() and save_changes(form, enterprise, save):
+        return redirect("enterprises:enterprise_detail", pk=enterprise.pk)
     return render(
         request,
         "enterprises/enterprise_edit.html",

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from kechuang.core import concurrency
 from kechuang.core.concurrency import VersionedFormMixin
-from kechuang.core.forms import StyledFormMixin
+from kechuang.core.forms import StyledFormMixin, add_service_errors
 from kechuang.core.models import Region
 from kechuang.core.scoping import get_visible_or_404
 from kechuang.transfer import chains
@@ -188,17 +188,8 @@ def _apply(request, chain, action, node_form, firm_form, chain_form, editing):
             return redirect(url)
     except ValidationError as exc:
         form = {"node": node_form, "enterprises": firm_form, "chain": chain_form}[action]
-        add_errors(form, exc)
+        add_service_errors(form, exc)
     return None
-
-
-def add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """A service's errors on the form: under their field when the form has it."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def chain_map_data(request, pk: int):

@@ -8,14 +8,13 @@ from django.shortcuts import redirect, render
 
 from kechuang.core import concurrency
 from kechuang.core.concurrency import VersionedFormMixin
-from kechuang.core.forms import StyledFormMixin
+from kechuang.core.forms import StyledFormMixin, add_service_errors
 from kechuang.core.models import Region
 from kechuang.core.scoping import get_editable_or_403, get_visible_or_404
 from kechuang.enterprises.models import Enterprise
 from kechuang.institutions.models import Institution
 from kechuang.transfer import chains
 from kechuang.transfer.models import Demand, Match, MatchmakingEvent
-from kechuang.transfer.views.chains import add_errors
 
 PAGE_SIZE = 30
 
@@ -90,7 +89,7 @@ def _save(request, form: EventForm, event: MatchmakingEvent | None):
         with concurrency.unchanged_since(form.instance, form.version):
             saved = chains.event_save(actor=request.user, event=event, **form.cleaned_data)
     except ValidationError as exc:
-        add_errors(form, exc)
+        add_service_errors(form, exc)
         return None
     messages.success(request, f"对接活动“{saved.title}”已保存")
     return redirect("transfer:event_detail", pk=saved.pk)

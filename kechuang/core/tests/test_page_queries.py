@@ -150,8 +150,8 @@ BASELINES: dict[str, int | None] = {
     "projects:project_edit": 8,
     "projects:project_list": 5,
     # every figure of the report and the indicators' latest months (bounded, not per row)
-    "reports:download": 115,  # about one query per figure of the outline (to batch)
-    "reports:report": 136,  # about one query per figure of the outline (to batch)
+    "reports:download": 116,  # about one query per figure of the outline (to batch)
+    "reports:report": 138,  # about one query per figure of the outline (to batch)
     "projects:project_transition": None,
     "transfer:achievement_create": 6,
     "transfer:achievement_detail": 12,

@@ -30,6 +30,10 @@ BODY_FONT = "仿宋_GB2312"
 SIZE_2, SIZE_3, SIZE_4 = Pt(22), Pt(16), Pt(14)
 LINE_PITCH = Pt(28.95)  # 225 mm / 22 lines
 CHARS_PER_LINE, LINES_PER_PAGE = 28, 22
+# Body characters condensed by 0.25 pt (in twips): 28 of 15.75 pt fill the 156 mm line
+# (442.2 pt). Set on the text, not as a character grid, so Word and LibreOffice lay out
+# the same 28 characters (LibreOffice spreads a linesAndChars grid over two cells a character).
+CHAR_SPACING = -5
 MARGINS = {"top": Mm(37), "bottom": Mm(35), "left": Mm(28), "right": Mm(26)}
 FOOTER_DISTANCE = Mm(23)  # 35 mm − 7 mm − the page number's line (4号 ≈ 5 mm)
 
@@ -83,6 +87,14 @@ def _style(document, name: str) -> None:
     for tag in ("w:color", "w:u", "w:spacing", "w:kern"):
         for found in rpr.findall(qn(tag)):
             rpr.remove(found)
+    if size == SIZE_3 and name != "Footer":
+        spacing = OxmlElement("w:spacing")
+        spacing.set(qn("w:val"), str(CHAR_SPACING))
+        sz = rpr.find(qn("w:sz"))
+        if sz is not None:
+            sz.addprevious(spacing)  # the schema's order: spacing before sz
+        else:
+            rpr.append(spacing)
     ppr = style.element.get_or_add_pPr()
     for found in ppr.findall(qn("w:pBdr")):
         ppr.remove(found)
@@ -127,16 +139,13 @@ def _table_text(document) -> None:
 
 
 def _grid(section) -> None:
-    """docGrid: 22 lines of 28 characters in the text block."""
+    """docGrid: 22 lines in the text block (the 28 characters come from CHAR_SPACING)."""
     sect = section._sectPr
     for found in sect.findall(qn("w:docGrid")):
         sect.remove(found)
     grid = OxmlElement("w:docGrid")
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(int(LINE_PITCH.pt * 20)))
-    width_pt = Mm(156).pt
-    # charSpace: 1/4096 pt added to the body size per character.
-    grid.set(qn("w:charSpace"), str(round((width_pt / CHARS_PER_LINE - SIZE_3.pt) * 4096)))
     sect.append(grid)
 
 

@@ -80,12 +80,16 @@ class DemoReportTests(TestCase):
         self.assertEqual(round(section.right_margin / MM), 26)
         self.assertEqual(round(section.bottom_margin / MM), 35)
         grid = section._sectPr.find(docx.oxml.ns.qn("w:docGrid"))
-        self.assertEqual(grid.get(docx.oxml.ns.qn("w:type")), "linesAndChars")
+        self.assertEqual(grid.get(docx.oxml.ns.qn("w:type")), "lines")
         pitch = int(grid.get(docx.oxml.ns.qn("w:linePitch"))) / 20
         self.assertTrue(28.8 <= pitch <= 29.0, pitch)
         self.assertEqual(int(225 / 25.4 * 72 // pitch), 22)
-        char = 16 + int(grid.get(docx.oxml.ns.qn("w:charSpace"))) / 4096
-        self.assertEqual(int(156 / 25.4 * 72 // char), 28)
+        for name in ("Normal", "Heading 1", "Heading 2", "Heading 3", "Heading 4"):
+            rpr = document.styles[name].element.rPr
+            spacing = int(rpr.find(docx.oxml.ns.qn("w:spacing")).get(docx.oxml.ns.qn("w:val")))
+            char = 16 + spacing / 20  # condensed in twips
+            with self.subTest(style=name):
+                self.assertEqual(int(156 / 25.4 * 72 // char), 28)
         expected = {
             "Normal": (BODY_FONT, 16, False),
             "Title": ("方正小标宋简体", 22, False),

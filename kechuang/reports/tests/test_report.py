@@ -111,6 +111,17 @@ class ReportTests(CastTestCase):
         call_command("report", region="331121", period="2023-06", kind="annual", output=str(out))
         self.assertIn("2023年工作总结", _text(out.read_bytes()))
 
+    def test_the_cli_makes_the_output_folder_and_names_a_file_it_cannot_write(self):
+        root = Path(self.enterContext(tempfile.TemporaryDirectory()))
+        nested = root / "半年报" / "r.docx"
+        call_command("report", region="331121", period="2023-06", output=str(nested))
+        self.assertTrue(nested.exists())
+        blocked = root / "r.docx" / "x.docx"  # its folder would be a file
+        (root / "r.docx").write_bytes(b"")
+        with self.assertRaises(CommandError) as caught:
+            call_command("report", region="331121", period="2023-06", output=str(blocked))
+        self.assertIn("无法写入输出文件", str(caught.exception))
+
 
 class NarrativeScopeTests(CastTestCase):
     def test_narratives_belong_to_a_region_another_county_is_refused(self):

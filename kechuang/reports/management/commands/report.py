@@ -28,6 +28,11 @@ class Command(BaseCommand):
         except builder.ReportError as exc:
             raise CommandError(str(exc), returncode=2) from exc
         path = Path(output or report.filename)
-        path.write_bytes(word.render(report))
+        data = word.render(report)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        except OSError as exc:
+            raise CommandError(f"无法写入输出文件 {path}：{exc.strerror}") from exc
         missing = sum(1 for use in report.uses.values() if use.missing)
         self.stdout.write(f"已生成：{path}（数字 {len(report.uses)} 个，待填 {missing} 个）")

@@ -9,7 +9,7 @@ from kechuang.core.models import Region
 from kechuang.core.tests.cast import CastTestCase
 from kechuang.workplan import engine, selectors, services
 from kechuang.workplan.models import Milestone, Plan
-from kechuang.workplan.tests.helpers import D, plan_of, task_of
+from kechuang.workplan.tests.helpers import YEAR_END, D, plan_of, task_of
 
 
 class ScheduleServiceTest(CastTestCase):
@@ -230,3 +230,38 @@ class ScopingTest(CastTestCase):
         self.client.force_login(self.ent_user_a)
         data = self.client.get("/api/plans/").json()
         self.assertEqual(data["results"] if isinstance(data, dict) else data, [])
+
+
+class NextStepsTest(CastTestCase):
+    """The report's 下一步工作计划 from the year's annual plan: open tasks with their targets,
+    grouped under the task below the top; done tasks, other years and other counties left out."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        plan = plan_of(cls)
+        top = task_of(cls, plan, "“1236”重点工作")
+        campaigns = task_of(cls, plan, "“6”六大攻坚战", parent=top)
+        task_of(cls, plan, "新增国家高新技术企业", parent=campaigns, target_text="20家以上")
+        done = task_of(cls, plan, "新增省级科技型中小企业", parent=campaigns)
+        services.progress_report(
+            cls.staff, task=done, reported_on=D(2023, 6, 1), percent=100, note="已完成"
+        )
+        task_of(cls, plan, "指标安排")
+        later = plan_of(cls, name="2024年工作计划", start_year=2024, end_year=2024)
+        task_of(cls, later, "2024年任务", deadline=D(2024, 12, 31))
+        other = Region.objects.filter(level="county").exclude(code="331121").first()
+        theirs = Plan.objects.create(
+            region=other, name="他县计划", kind="annual", start_year=2023, end_year=2023
+        )
+        theirs.tasks.create(title="他县任务", deadline=YEAR_END)
+
+    @override_settings(KECHUANG_TODAY="2023-06-20")
+    def test_open_tasks_with_targets_by_group(self):
+        from kechuang.core.figures import Period
+
+        items = selectors.next_steps(self.county, Period(2023, 6))
+        self.assertEqual(items, ["“6”六大攻坚战：新增国家高新技术企业（20家以上）", "指标安排"])
+        # A township's report takes its county's plan; another year has none of these.
+        self.assertEqual(selectors.next_steps(self.township_a, Period(2023, 6)), items)
+        self.assertEqual(selectors.next_steps(self.county, Period(2024, 6)), ["2024年任务"])

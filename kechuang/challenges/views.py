@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -23,17 +22,8 @@ from kechuang.challenges.forms import (
 )
 from kechuang.challenges.models import Bid, Challenge, ChallengeList, ChallengeReviewer
 from kechuang.core import clock, concurrency, workflow
-from kechuang.core.htmx import page_or_fragment
+from kechuang.core.htmx import page_or_fragment, paginate
 from kechuang.core.scoping import get_editable_or_403, get_visible_or_404
-
-PAGE_SIZE = 30
-
-
-def _page(request, queryset):
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -45,7 +35,7 @@ def _error_text(exc: ValidationError) -> str:
 
 def open_list(request):
     """Anyone, signed in or not: the challenges taking bids now, public fields only."""
-    page, query = _page(request, selectors.open_challenges())
+    page, query = paginate(request, selectors.open_challenges())
     return render(request, "challenges/open_list.html", {"page": page, "query": query})
 
 
@@ -63,7 +53,7 @@ def open_detail(request, pk: int):
 def challengelist_list(request):
     """Every signed-in user: the lists they may see (published ones, and their county's)."""
     lists = selectors.lists_for(request.user).order_by("-year", "-opens_on", "pk")
-    page, query = _page(request, lists)
+    page, query = paginate(request, lists)
     context = {"page": page, "query": query, "may_create": services.may_manage(request.user)}
     return render(request, "challenges/challengelist_list.html", context)
 
@@ -126,7 +116,7 @@ def challenge_list(request):
     filterset = ChallengeFilter(
         request.GET or None, queryset=selectors.challenge_list(request.user), request=request
     )
-    page, query = _page(request, filterset.qs)
+    page, query = paginate(request, filterset.qs)
     context = {
         "filter": filterset,
         "page": page,
@@ -287,7 +277,7 @@ def bid_list(request):
     filterset = BidFilter(
         request.GET or None, queryset=selectors.bid_list(request.user), request=request
     )
-    page, query = _page(request, filterset.qs.order_by("-submitted_on", "-pk"))
+    page, query = paginate(request, filterset.qs.order_by("-submitted_on", "-pk"))
     return render(
         request, "challenges/bid_list.html", {"filter": filterset, "page": page, "query": query}
     )

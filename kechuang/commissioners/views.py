@@ -4,7 +4,6 @@ from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -22,24 +21,15 @@ from kechuang.commissioners.forms import (
 from kechuang.commissioners.models import Commissioner, ServiceLog, ServiceRequest
 from kechuang.core import clock, workflow
 from kechuang.core.forms import add_service_errors, save_changes
-from kechuang.core.htmx import page_or_fragment
+from kechuang.core.htmx import page_or_fragment, paginate
 from kechuang.core.scoping import get_editable_or_403, get_visible_or_404
-
-PAGE_SIZE = 30
-
-
-def _page(request, queryset):
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
 
 
 def commissioner_list(request):
     """The bureau, liaisons, viewers and commissioners: the county's commissioners."""
     if not selectors.may_view_logs(request.user):
         raise PermissionDenied("无权查看科技特派员")
-    page, query = _page(request, selectors.commissioner_list(request.user))
+    page, query = paginate(request, selectors.commissioner_list(request.user))
     return render(request, "commissioners/commissioner_list.html", {"page": page, "query": query})
 
 
@@ -69,7 +59,7 @@ def log_list(request):
     filterset = LogFilter(
         request.GET or None, queryset=selectors.log_list(request.user), request=request
     )
-    page, query = _page(request, filterset.qs)
+    page, query = paginate(request, filterset.qs)
     context = {
         "filter": filterset,
         "page": page,
@@ -278,7 +268,7 @@ def request_list(request):
     filterset = RequestFilter(
         request.GET or None, queryset=selectors.request_list(request.user), request=request
     )
-    page, query = _page(request, filterset.qs)
+    page, query = paginate(request, filterset.qs)
     context = {
         "filter": filterset,
         "page": page,

@@ -1,5 +1,6 @@
-"""One helper decides whether a request gets the whole page or only a fragment."""
+"""List pages: whether a request gets the whole page or only a fragment, and the page of a list."""
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest
 
 
@@ -11,3 +12,12 @@ def is_htmx(request: HttpRequest) -> bool:
 
 def page_or_fragment(request: HttpRequest, page: str, fragment: str) -> str:
     return fragment if is_htmx(request) else page
+
+
+def paginate(request: HttpRequest, queryset, size: int = 30):
+    """The requested page of a list and the list's query string without `page` (for the
+    pagination links, htmx/pagination.html)."""
+    page = Paginator(queryset, size).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()

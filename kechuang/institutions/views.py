@@ -3,11 +3,10 @@
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from kechuang.core.forms import save_changes
-from kechuang.core.htmx import page_or_fragment
+from kechuang.core.htmx import page_or_fragment, paginate
 from kechuang.core.scoping import (
     can_see_contacts,
     get_editable_or_403,
@@ -19,21 +18,17 @@ from kechuang.institutions.filters import InstitutionFilter
 from kechuang.institutions.forms import InstitutionForm
 from kechuang.institutions.models import Institution
 
-PAGE_SIZE = 30
-
 
 def institution_list(request):
     """Every signed-in user: the institutions they may see."""
     filterset = InstitutionFilter(
         request.GET or None, queryset=selectors.institution_list(request.user), request=request
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, filterset.qs)
     context = {
         "filter": filterset,
         "page": page,
-        "query": query.urlencode(),
+        "query": query,
         "may_create": is_bureau(request.user),
         "may_import": is_bureau(request.user),
     }

@@ -4,20 +4,17 @@ from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kechuang.core import excel, workflow
 from kechuang.core.forms import add_service_errors, save_changes
-from kechuang.core.htmx import page_or_fragment
+from kechuang.core.htmx import page_or_fragment, paginate
 from kechuang.core.scoping import get_editable_or_403, get_visible_or_404
 from kechuang.loans import selectors, services
 from kechuang.loans.filters import LoanFilter
 from kechuang.loans.forms import BANK_LIST, LoanForm
 from kechuang.loans.models import LoanRecommendation
-
-PAGE_SIZE = 30
 
 
 def loan_list(request):
@@ -26,13 +23,11 @@ def loan_list(request):
     filterset = LoanFilter(
         request.GET or None, queryset=selectors.loan_list(request.user), request=request
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, filterset.qs)
     context = {
         "filter": filterset,
         "page": page,
-        "query": query.urlencode(),
+        "query": query,
         "totals": selectors.totals_by_year(filterset.qs),
         "may_create": services.may_register(request.user),
         "may_import": excel.get_spec("loans").can_import(request.user),

@@ -4,20 +4,17 @@ from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kechuang.core import concurrency, workflow
 from kechuang.core.forms import add_service_errors, save_changes
-from kechuang.core.htmx import page_or_fragment
+from kechuang.core.htmx import page_or_fragment, paginate
 from kechuang.core.scoping import get_editable_or_403, get_visible_or_404
 from kechuang.talent import selectors, services
 from kechuang.talent.filters import TalentProjectFilter
 from kechuang.talent.forms import PaymentForm, ProgramForm, ProjectForm
 from kechuang.talent.models import TalentProgram, TalentProject
-
-PAGE_SIZE = 30
 
 
 def project_list(request):
@@ -25,13 +22,11 @@ def project_list(request):
     filterset = TalentProjectFilter(
         request.GET or None, queryset=selectors.project_list(request.user), request=request
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, filterset.qs)
     context = {
         "filter": filterset,
         "page": page,
-        "query": query.urlencode(),
+        "query": query,
         "may_create": services.may_register(request.user),
     }
     template = page_or_fragment(request, "talent/project_list.html", "talent/_project_table.html")

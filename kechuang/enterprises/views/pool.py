@@ -2,12 +2,11 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kechuang.core import clock, workflow
-from kechuang.core.htmx import page_or_fragment
+from kechuang.core.htmx import page_or_fragment, paginate
 from kechuang.core.scoping import get_visible_or_404
 from kechuang.enterprises import services
 from kechuang.enterprises.forms.pool import (
@@ -20,21 +19,17 @@ from kechuang.enterprises.models import Enterprise, PoolEntry
 from kechuang.enterprises.selectors import pool as selectors
 from kechuang.enterprises.services.pool import may_manage_pool
 
-PAGE_SIZE = 30
-
 
 def poolentry_list(request):
     """Every signed-in user: the pool entries they may see, by township and status."""
     filterset = PoolEntryFilter(
         request.GET or None, queryset=selectors.pool_list(request.user), request=request
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, filterset.qs)
     context = {
         "filter": filterset,
         "page": page,
-        "query": query.urlencode(),
+        "query": query,
         "matrix": selectors.pool_matrix(filterset.qs),
         "may_manage": may_manage_pool(request.user),
     }

@@ -4,12 +4,11 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from kechuang.core import clock, concurrency, excel
 from kechuang.core.choices import Role
-from kechuang.core.htmx import page_or_fragment
+from kechuang.core.htmx import page_or_fragment, paginate
 from kechuang.core.scoping import get_editable_or_403, get_visible_or_404, is_bureau
 from kechuang.enterprises import services
 from kechuang.enterprises.forms.qualifications import (
@@ -28,8 +27,6 @@ from kechuang.enterprises.services.qualifications import (
     tier_save,
 )
 
-PAGE_SIZE = 30
-
 
 def _reads_regions(user) -> bool:
     """Staff, leaders, liaisons, commissioners and city/province viewers: the area pages."""
@@ -47,13 +44,11 @@ def qualification_list(request):
         "-year", "tier__rank", "enterprise__name", "pk"
     )
     filterset = QualificationFilter(request.GET or None, queryset=queryset, request=request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, filterset.qs)
     context = {
         "filter": filterset,
         "page": page,
-        "query": query.urlencode(),
+        "query": query,
         "today": clock.today(),
         "may_import": excel.get_spec("qualifications").can_import(request.user),
     }
@@ -200,13 +195,11 @@ def plaquedelivery_list(request):
     filterset = PlaqueDeliveryFilter(
         request.GET or None, queryset=selectors.plaque_deliveries(request.user), request=request
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, filterset.qs)
     return render(
         request,
         "enterprises/plaquedelivery_list.html",
-        {"filter": filterset, "page": page, "query": query.urlencode()},
+        {"filter": filterset, "page": page, "query": query},
     )
 
 

@@ -3,13 +3,12 @@
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from kechuang.core import excel
 from kechuang.core.choices import Role
 from kechuang.core.forms import save_changes
-from kechuang.core.htmx import page_or_fragment
+from kechuang.core.htmx import page_or_fragment, paginate
 from kechuang.core.scoping import (
     can_see_contacts,
     get_editable_or_403,
@@ -22,8 +21,6 @@ from kechuang.enterprises.forms import EnterpriseForm
 from kechuang.enterprises.models import Enterprise
 from kechuang.enterprises.sections import record_sections
 
-PAGE_SIZE = 30
-
 
 def _may_create(user) -> bool:
     return is_bureau(user) or user.role == Role.LIAISON
@@ -34,13 +31,11 @@ def enterprise_list(request):
     filterset = EnterpriseFilter(
         request.GET or None, queryset=selectors.enterprise_list(request.user), request=request
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, filterset.qs)
     context = {
         "filter": filterset,
         "page": page,
-        "query": query.urlencode(),
+        "query": query,
         "may_create": _may_create(request.user),
         "may_import": excel.get_spec("enterprises").can_import(request.user),
         "show_contacts": can_see_contacts(request.user),

@@ -2,11 +2,10 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from kechuang.core import clock
-from kechuang.core.htmx import page_or_fragment
+from kechuang.core.htmx import page_or_fragment, paginate
 from kechuang.core.scoping import get_visible_or_404
 from kechuang.enterprises import services
 from kechuang.enterprises.forms.pool import VisitForm
@@ -14,21 +13,17 @@ from kechuang.enterprises.forms.visits import VisitListFilter
 from kechuang.enterprises.models import Enterprise, Visit
 from kechuang.enterprises.selectors import visits as selectors
 
-PAGE_SIZE = 30
-
 
 def visit_list(request):
     """Every signed-in user: the visits to the firms they may see (a firm's user: its own)."""
     filterset = VisitListFilter(
         request.GET or None, queryset=selectors.visit_list(request.user), request=request
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, filterset.qs)
     context = {
         "filter": filterset,
         "page": page,
-        "query": query.urlencode(),
+        "query": query,
         "today": clock.today(),
     }
     template = page_or_fragment(

@@ -2,11 +2,10 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from kechuang.core import concurrency
-from kechuang.core.htmx import page_or_fragment
+from kechuang.core.htmx import page_or_fragment, paginate
 from kechuang.core.scoping import (
     can_see_contacts,
     get_editable_or_403,
@@ -19,21 +18,17 @@ from kechuang.transfer.forms import AchievementForm
 from kechuang.transfer.models import Achievement, Demand
 from kechuang.transfer.views.matches import suggestions
 
-PAGE_SIZE = 30
-
 
 def achievement_list(request):
     """Every signed-in user: the achievements they may see (an institute's user: its own)."""
     filterset = AchievementFilter(
         request.GET or None, queryset=selectors.achievement_list(request.user), request=request
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, filterset.qs)
     context = {
         "filter": filterset,
         "page": page,
-        "query": query.urlencode(),
+        "query": query,
         "may_create": services.may_post_achievement(request.user),
     }
     template = page_or_fragment(

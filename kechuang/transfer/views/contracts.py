@@ -2,18 +2,15 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from kechuang.core import concurrency
-from kechuang.core.htmx import page_or_fragment
+from kechuang.core.htmx import page_or_fragment, paginate
 from kechuang.core.scoping import get_editable_or_403, get_visible_or_404
 from kechuang.transfer import selectors, services
 from kechuang.transfer.filters import ContractFilter
 from kechuang.transfer.forms import ContractForm
 from kechuang.transfer.models import Match, TechContract
-
-PAGE_SIZE = 30
 
 
 def contract_list(request):
@@ -21,13 +18,11 @@ def contract_list(request):
     filterset = ContractFilter(
         request.GET or None, queryset=selectors.contract_list(request.user), request=request
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, filterset.qs)
     context = {
         "filter": filterset,
         "page": page,
-        "query": query.urlencode(),
+        "query": query,
         "totals": selectors.contract_totals(filterset.qs),
         "may_create": services.may_register_contracts(request.user),
     }

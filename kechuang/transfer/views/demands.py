@@ -2,12 +2,11 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kechuang.core import concurrency, workflow
-from kechuang.core.htmx import page_or_fragment
+from kechuang.core.htmx import page_or_fragment, paginate
 from kechuang.core.scoping import get_editable_or_403, get_visible_or_404
 from kechuang.transfer import selectors, services
 from kechuang.transfer.choices import RejectReason
@@ -16,21 +15,17 @@ from kechuang.transfer.forms import DemandForm
 from kechuang.transfer.models import Demand
 from kechuang.transfer.views.matches import demand_suggestions, suggestion_urls
 
-PAGE_SIZE = 30
-
 
 def demand_list(request):
     """Every signed-in user: the demands they may see (a firm's user: its own)."""
     filterset = DemandFilter(
         request.GET or None, queryset=selectors.demand_list(request.user), request=request
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, filterset.qs)
     context = {
         "filter": filterset,
         "page": page,
-        "query": query.urlencode(),
+        "query": query,
         "may_create": services.may_post_demand(request.user),
     }
     template = page_or_fragment(request, "transfer/demand_list.html", "transfer/demand_table.html")
